@@ -62,7 +62,7 @@ def plot_sweep(curves: Mapping[str, Mapping[float, Mapping[str, float]]], chosen
     return fig
 
 # %% ../nbs/03_arithmetic.ipynb #3e00e726
-LAMBDAS = (0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 1.0)
+LAMBDAS = (0.1, 0.2, 0.3, 0.5, 0.7, 1.0)
 
 def task_arithmetic_sweep(zoo, lambdas: Sequence[float] = LAMBDAS, split: str = "val") -> dict[float, dict]:
     "Accuracies of task arithmetic on `zoo` for each λ in `lambdas`, on `split`."
@@ -91,6 +91,7 @@ def lambda_slider(zoo, lam: float = 0.3, split: str = "val", lo: float = 0.0, hi
             from IPython.display import display
             display(fig)
         except ImportError: pass
+        plt.close(fig)
         return fig
     if static is None: static = not _live_kernel()
     if not static:
@@ -101,12 +102,13 @@ def lambda_slider(zoo, lam: float = 0.3, split: str = "val", lo: float = 0.0, hi
     return W.interactive(show, lam=slider)
 
 # %% ../nbs/03_arithmetic.ipynb #34e98e04
-def task_arithmetic_rows(zoo, lambdas: Sequence[float] = LAMBDAS, split: str = "val", verbose: bool = True
-                         ) -> dict[str, dict[str, float]]:
-    "Results-table rows `Weight averaging` and `Task arithmetic` (λ chosen on `split` from `lambdas`) on the test split."
+def task_arithmetic_rows(zoo, lambdas: Sequence[float] = LAMBDAS, split: str = "val", lam: float | None = None,
+                         verbose: bool = True) -> dict[str, dict[str, float]]:
+    "Test-split rows `Weight averaging` and `Task arithmetic` (λ chosen on `split` from `lambdas`, unless `lam` is given)."
     from adamerging_nb.zoo import evaluate
     tvs = task_vectors(zoo.finetuned, zoo.pretrained)
-    lam = best_value(task_arithmetic_sweep(zoo, lambdas, split))
-    if verbose: print(f"task arithmetic: λ = {lam:g}, chosen on {split!r}")
+    if lam is None:
+        lam = best_value(task_arithmetic_sweep(zoo, lambdas, split))
+        if verbose: print(f"task arithmetic: λ = {lam:g}, chosen on {split!r}")
     return {"Weight averaging": evaluate(weight_average(zoo.finetuned), zoo, split="test"),
             "Task arithmetic": evaluate(task_arithmetic(zoo.pretrained, tvs, lam), zoo, split="test")}

@@ -194,7 +194,7 @@ def negate_task(pretrained: Mapping[str, torch.Tensor], tv: Mapping[str, torch.T
 def baseline_rows(zoo, split: str = "test") -> dict[str, dict[str, float]]:
     "Rows `Pretrained` (zero-shot $\\theta_0$) and `Individual` (each fine-tuned model on its own task) of the results table."
     from adamerging_nb.zoo import evaluate
-    individual = {t: evaluate(zoo.finetuned[t], zoo, split=split)[t] for t in zoo.task_names}
+    individual = {t: evaluate(zoo.finetuned[t], zoo, split=split, tasks=[t])[t] for t in zoo.task_names}
     individual["avg"] = sum(individual.values()) / len(zoo.task_names)
     return {"Pretrained": evaluate(zoo.pretrained, zoo, split=split), "Individual": individual}
 

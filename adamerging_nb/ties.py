@@ -114,8 +114,8 @@ def plot_sign_conflicts(curves: Mapping[str, Mapping[str, float]], title: str = 
     return fig
 
 # %% ../nbs/04_ties.ipynb #a43c6758
-KS = (0.05, 0.1, 0.2, 0.5, 1.0)
-TIES_LAMBDAS = (0.2, 0.3, 0.5, 0.7, 1.0, 1.5)
+KS = (0.1, 0.2, 0.5)
+TIES_LAMBDAS = (0.3, 0.5, 0.7, 1.0)
 
 def ties_grid(zoo, ks: Sequence[float] = KS, lambdas: Sequence[float] = TIES_LAMBDAS, merge: str = "dis-sum",
               split: str = "val") -> dict[float, dict[float, dict]]:
