@@ -12,7 +12,8 @@ import torch.nn.functional as F
 
 from .core import get_device, seed_everything, save_json
 from .entropy import entropy_from_logits
-from .taskwise import adapt_coefficients, random_zoo, task_vectors_of
+from .task_vectors import task_vectors
+from .taskwise import adapt_coefficients, random_zoo
 
 # %% auto #0
 __all__ = ['PROBLEMS', 'NaiveAdaMerging', 'PeakRSS', 'measure', 'vit_b32_problem', 'tiny_problem', 'bench_ours', 'bench_naive',
@@ -119,7 +120,7 @@ def tiny_problem(n_tasks: int = 8, n_images: int = 64, seed: int = 0, use_zoo: b
         except ImportError: zoo = None
     if zoo is None: zoo = random_zoo(n_tasks=n_tasks, n_images=n_images, seed=seed)
     names = list(zoo.task_names)[:n_tasks]
-    tvs = task_vectors_of(zoo.pretrained, {t: zoo.finetuned[t] for t in names})
+    tvs = task_vectors({t: zoo.finetuned[t] for t in names}, zoo.pretrained)
     images = {t: zoo.tasks[t].unlabeled(n_images) for t in names}
     return zoo.model.visual, zoo.pretrained, tvs, {t: zoo.heads[t] for t in names}, images, zoo.logit_scale
 

@@ -17,39 +17,22 @@ from torch.func import functional_call
 from .core import (get_device, seed_everything, progress, save_safetensors, load_safetensors,
                                 safetensors_metadata, check_finite, cache_dir, config_hash, save_json, load_json)
 from .entropy import entropy_from_logits
+from .task_vectors import float_keys, check_same_layout, task_vectors
 from .ties import ties_task_vectors
 
 # %% auto #0
-__all__ = ['task_vectors_of', 'stack_task_vectors', 'expand_coefficients', 'merge_task_vectors', 'random_zoo',
-           'multitask_entropy', 'UnlabeledPool', 'AdaMergingResult', 'adapt_coefficients', 'save_coefficients',
-           'load_coefficients', 'coefficients_from_published', 'zoo_task_vectors', 'adamerging', 'adapt',
-           'merged_state', 'plot_trajectories', 'reference_rows', 'zoo_fingerprint', 'cached_rows', 'taskwise_rows']
+__all__ = ['stack_task_vectors', 'expand_coefficients', 'merge_task_vectors', 'random_zoo', 'multitask_entropy', 'UnlabeledPool',
+           'AdaMergingResult', 'adapt_coefficients', 'save_coefficients', 'load_coefficients',
+           'coefficients_from_published', 'zoo_task_vectors', 'adamerging', 'adapt', 'merged_state',
+           'plot_trajectories', 'reference_rows', 'zoo_fingerprint', 'cached_rows', 'taskwise_rows']
 
 # %% ../nbs/06_taskwise.ipynb #5e49075a
-def _float_keys(state: dict) -> list[str]:
-    return [k for k, v in state.items() if torch.is_tensor(v) and v.is_floating_point()]
-
-def _check_same_keys(expected, got: dict, what: str):
-    "Raise `KeyError` naming the missing / unexpected keys when `got` does not have exactly the keys `expected`."
-    exp, have = set(expected), set(_float_keys(got))
-    if exp != have:
-        missing, extra = sorted(exp - have), sorted(have - exp)
-        raise KeyError(f"{what}: keys do not match: {len(missing)} missing {missing[:3]}, "
-                       f"{len(extra)} unexpected {extra[:3]}")
-
-def task_vectors_of(pretrained: dict, finetuned: dict[str, dict]) -> dict[str, dict]:
-    "Task vectors $\\tau_t = \\theta_t - \\theta_0$ (floating tensors only) for every task in `finetuned`."
-    if not finetuned: raise ValueError("empty task list: `finetuned` has no tasks")
-    keys = _float_keys(pretrained)
-    for t, sd in finetuned.items(): _check_same_keys(keys, sd, f"fine-tuned model {t!r} vs pretrained")
-    return {t: {k: sd[k].to(pretrained[k].dtype) - pretrained[k] for k in keys} for t, sd in finetuned.items()}
-
 def stack_task_vectors(task_vectors: dict[str, dict], device=None, dtype=None) -> dict[str, torch.Tensor]:
     "One `(T, *shape)` tensor per key: the task vectors of the `T` tasks stacked along a new first axis."
     if not task_vectors: raise ValueError("empty task list: need at least one task vector")
-    names = list(task_vectors); keys = _float_keys(task_vectors[names[0]])
-    for t in names[1:]: _check_same_keys(keys, task_vectors[t], f"task vector {t!r} vs {names[0]!r}")
-    return {k: torch.stack([task_vectors[t][k] for t in names]).to(device=device, dtype=dtype) for k in keys}
+    names = list(task_vectors); first = task_vectors[names[0]]
+    for t in names[1:]: check_same_layout(first, task_vectors[t], (f"task vector {names[0]!r}", f"task vector {t!r}"))
+    return {k: torch.stack([task_vectors[t][k] for t in names]).to(device=device, dtype=dtype) for k in float_keys(first)}
 
 # %% ../nbs/06_taskwise.ipynb #af30dda0
 def expand_coefficients(coefficients: torch.Tensor, n_tensors: int, n_tasks: int | None = None) -> torch.Tensor:
@@ -232,7 +215,7 @@ def zoo_task_vectors(zoo, tasks: list[str] | None = None, plus: bool = False, k:
     "The zoo's task vectors for `tasks` (default all), TIES-processed (top `k`) when `plus`."
     tasks = list(zoo.task_names if tasks is None else tasks)
     if not tasks: raise ValueError("empty task list")
-    tvs = task_vectors_of(zoo.pretrained, {t: zoo.finetuned[t] for t in tasks})
+    tvs = task_vectors({t: zoo.finetuned[t] for t in tasks}, zoo.pretrained)
     return ties_task_vectors(tvs, k=k) if plus else tvs
 
 def _at_most(n: int, task) -> int:
