@@ -12,11 +12,11 @@ from .checkpoints import load_visual_state_dict, download_hf_checkpoint, Checkpo
 # %% auto #0
 __all__ = ['PAPER_VIT_B32', 'EIGHT_TASKS', 'HF_DATASETS', 'HF_MODELS', 'TEMPLATES', 'CLASSNAME_OVERRIDES', 'clean_classname',
            'task_classnames', 'load_task_split', 'RealTaskData', 'zero_shot_heads', 'finetuned_path', 'build_zoo',
-           'load_real_zoo', 'evaluate_visual']
+           'load_real_zoo', 'evaluate_visual', 'paper_table', 'compare_with_paper']
 
 # %% ../nbs/09_vit_b32.ipynb #9ca6c9de
-PAPER_VIT_B32 = {   # avg accuracy %, 8 tasks
-    "Pretrained": 48.0, "Individual": 90.5, "Task arithmetic": 69.1, "TIES-merging": 72.4,
+PAPER_VIT_B32 = {   # avg accuracy %, 8 tasks, in the order of the paper's table (and of `paper_table`'s rows)
+    "Pretrained": 48.0, "Individual": 90.5, "Weight averaging": 65.8, "Task arithmetic": 69.1, "TIES-merging": 72.4,
     "Task-wise AdaMerging": 71.1, "Task-wise AdaMerging++": 73.7,
     "Layer-wise AdaMerging": 80.1, "Layer-wise AdaMerging++": 81.1,
 }
@@ -202,3 +202,52 @@ def evaluate_visual(zoo, visual_sd:dict, tasks=None, split="test", batch_size=25
             right += (pred == y).sum().item(); n += len(y)
         accs[t] = 100.0 * right / max(n, 1)
     return accs
+
+# %% ../nbs/09_vit_b32.ipynb #3c1e7a52
+import dataclasses
+
+def paper_table(zoo, *, steps: int = 500, batch_size: int = 16, n_unlabeled: int = 256, lr: float = 1e-3,
+                init: float = 0.3, lam: float = 0.3, k: float = 0.2, seed: int = 0, device=None, amp: bool = False,
+                eval_batch_size: int = 256, split: str = "test", verbose: bool = True) -> tuple[dict, dict]:
+    "Every row of the paper's ViT-B/32 table on `zoo` (accuracies on `split`): `(rows, adapted)`, the rows in `PAPER_VIT_B32`'s order and the four `AdaMergingResult`s (merged `state` dropped)."
+    from adamerging_nb.core import Timer          # imported late, like `_zoo_cls`: `zoo.load_zoo` imports this module
+    from adamerging_nb.zoo import evaluate
+    from adamerging_nb.task_vectors import task_vectors
+    from adamerging_nb.arithmetic import weight_average, task_arithmetic
+    from adamerging_nb.ties import ties_merging
+    from adamerging_nb import taskwise, layerwise
+    def acc(state, tasks=None): return evaluate(state, zoo, split=split, tasks=tasks, batch_size=eval_batch_size, device=device)
+    rows, adapted = {}, {}
+    def row(name, compute):
+        with Timer() as t: rows[name] = compute()
+        if verbose: print(f"{name}: avg {rows[name]['avg']:.1f}% ({t.seconds:.0f}s)", flush=True)
+    row("Pretrained", lambda: acc(zoo.pretrained))
+    def individual():
+        r = {t: acc(zoo.finetuned[t], [t])[t] for t in zoo.task_names}
+        return r | {"avg": sum(r.values()) / len(r)}
+    row("Individual", individual)
+    row("Weight averaging", lambda: acc(weight_average(zoo.finetuned)))
+    tvs = task_vectors(zoo.finetuned, zoo.pretrained)
+    row("Task arithmetic", lambda: acc(task_arithmetic(zoo.pretrained, tvs, lam=lam)))
+    row("TIES-merging", lambda: acc(ties_merging(zoo.pretrained, tvs, k=k, lam=lam, merge="dis-sum")))
+    del tvs                                  # 8 task vectors: 2.8 GB for ViT-B/32; adapt builds its own
+    for kind, module in (("Task-wise", taskwise), ("Layer-wise", layerwise)):
+        for plus in (False, True):
+            name = f"{kind} AdaMerging{'++' if plus else ''}"
+            def adapted_row():
+                res = module.adapt(zoo, steps=steps, batch_size=batch_size, n_unlabeled=n_unlabeled, plus=plus,
+                                   init=init, lr=lr, device=device, seed=seed, amp=amp)
+                adapted[name] = dataclasses.replace(res, state={})
+                return acc(res.state)
+            row(name, adapted_row)
+    return rows, adapted
+
+def compare_with_paper(rows: dict, paper: dict = PAPER_VIT_B32, show: bool = True) -> str:
+    "Markdown table of our average accuracy per method next to the paper's (ViT-B/32) and the difference."
+    lines = ["| method | ours avg | paper avg | ours - paper |", "|---|---:|---:|---:|"]
+    for m, r in rows.items():
+        p = paper.get(m)
+        lines.append(f"| {m} | {r['avg']:.1f} | " + ("- | - |" if p is None else f"{p:.1f} | {r['avg'] - p:+.1f} |"))
+    table = "\n".join(lines)
+    if show: print(table)
+    return table
