@@ -24,7 +24,8 @@ from .ties import ties_task_vectors
 __all__ = ['stack_task_vectors', 'expand_coefficients', 'merge_task_vectors', 'random_zoo', 'multitask_entropy', 'UnlabeledPool',
            'AdaMergingResult', 'adapt_coefficients', 'save_coefficients', 'load_coefficients',
            'coefficients_from_published', 'zoo_task_vectors', 'adamerging', 'adapt', 'merged_state',
-           'plot_trajectories', 'reference_rows', 'zoo_fingerprint', 'cached_rows', 'taskwise_rows']
+           'plot_trajectories', 'reference_rows', 'zoo_fingerprint', 'cached_rows', 'taskwise_rows', 'mean_entropy',
+           'compare_methods', 'check_adamerging_run']
 
 # %% ../nbs/06_taskwise.ipynb #5e49075a
 def stack_task_vectors(task_vectors: dict[str, dict], device=None, dtype=None) -> dict[str, torch.Tensor]:
@@ -287,3 +288,41 @@ def taskwise_rows(zoo, steps: int = 500, batch_size: int = 16, seed: int = 0, ca
                        for plus in (False, True)}
     if not cache: return compute()
     return cached_rows(zoo, "taskwise", dict(steps=steps, batch_size=batch_size, seed=seed, **kwargs), compute)
+
+@torch.no_grad()
+def mean_entropy(zoo, state: dict, images: dict[str, torch.Tensor]) -> float:
+    "Mean prediction entropy of `state` over the tasks of `images` (`{task: images}`, the mean per task, averaged)."
+    names = list(images); x = torch.cat([images[t] for t in names])
+    h = multitask_entropy(zoo.model.visual, state, x, [zoo.heads[t] for t in names], zoo.logit_scale,
+                          [len(images[t]) for t in names])
+    return float(h) / len(names)
+
+def compare_methods(avg: dict[str, float], comparisons: list[tuple[str, str]], margin: float) -> dict[tuple, float]:
+    "Print whether method `a` beats `b` by more than `margin` points for each `(a, b)`; return `{(a, b): avg[a] - avg[b]}`."
+    diffs = {}
+    for a, b in comparisons:
+        d = diffs[(a, b)] = avg[a] - avg[b]
+        print(f"{'holds' if d > margin else 'FAILS'}: {a} {avg[a]:.1f} > {b} {avg[b]:.1f} + {margin}  (difference {d:+.1f})")
+    return diffs
+
+# %% ../nbs/06_taskwise.ipynb #b1ba854a
+def check_adamerging_run(zoo, result: AdaMergingResult, plus: bool = False, init: float = 0.3, n_unlabeled: int = 256,
+                         seed: int = 0, rtol: float = 1e-6) -> tuple[float, float]:
+    "Check a run of `adamerging` on `zoo` (`AssertionError` if not); return the mean entropy on its adaptation images at the start and learned."
+    traj = result.trajectory
+    assert torch.allclose(traj[0], torch.full_like(traj[0], init)), "coefficients did not start at `init`"
+    assert ((traj >= 0) & (traj <= 1)).all(), f"coefficients left [0, 1]: min {traj.min():.4f}, max {traj.max():.4f}"
+    moved = float((traj[-1] - traj[0]).abs().max())
+    assert moved > 0.02, f"coefficients barely moved (at most {moved:.4f}): no gradient?"
+    tvs = zoo_task_vectors(zoo, result.task_names, plus=plus)
+    lam = expand_coefficients(result.coefficients.double(), len(result.keys), len(tvs))
+    assert set(result.state) == set(zoo.pretrained), "merged state has other keys than the pretrained model"
+    for i, k in enumerate(result.keys):                                   # theta_0 + sum_t lambda_t tau_t, in float64
+        want = zoo.pretrained[k].double() + sum(lam[i, j] * tvs[t][k].double() for j, t in enumerate(tvs))
+        err = float((result.state[k].double() - want).abs().max() / want.abs().max().clamp_min(1e-12))
+        assert err < rtol, f"merged {k!r} differs from theta_0 + sum lambda tau by {err:.2e} (relative)"
+    images = {t: zoo.tasks[t].unlabeled(_at_most(n_unlabeled, zoo.tasks[t]), split="test", seed=seed) for t in result.task_names}
+    before = mean_entropy(zoo, merged_state(zoo, traj[0], plus=plus, tasks=result.task_names), images)
+    after = mean_entropy(zoo, result.state, images)
+    print(f"mean entropy on the adaptation images: {before:.4f} at the start -> {after:.4f} learned ({after - before:+.4f})")
+    return before, after
