@@ -22,10 +22,10 @@ from .core import (get_device, seed_everything, cache_dir, progress, atomic_path
 # %% auto #0
 __all__ = ['TINY_CLIP', 'TINY_CLIP_CONFIG', 'SIZE', 'IMAGE_SIZE', 'SHAPES', 'TEXTURES', 'COUNTS', 'LETTERS', 'POSITIONS',
            'SCENES', 'TASK_SPECS', 'TASK_NAMES', 'CLIP_MEAN', 'CLIP_STD', 'register_tiny_clip', 'create_tiny_clip',
-           'tiny_tokenizer', 'glyph_mask', 'random_colour', 'background', 'paint', 'finish', 'sklearn_digits',
+           'tiny_tokenizer', 'glyph_mask', 'random_colour', 'background', 'paint', 'finish', 'shrink', 'sklearn_digits',
            'render_digit', 'house_number', 'shape_mask', 'sign', 'texture', 'counting', 'letter', 'position', 'scene',
-           'TaskSpec', 'preprocess', 'TaskData', 'shrink', 'digit_pools', 'make_task_data', 'pretraining_corpus',
-           'clip_loss', 'pretrain', 'zero_shot_heads', 'classify', 'finetune', 'Zoo', 'predict_logits', 'TinyZooConfig',
+           'TaskSpec', 'preprocess', 'TaskData', 'digit_pools', 'make_task_data', 'pretraining_corpus', 'clip_loss',
+           'pretrain', 'zero_shot_heads', 'classify', 'finetune', 'Zoo', 'predict_logits', 'TinyZooConfig',
            'build_tiny_zoo', 'save_zoo', 'read_zoo', 'load_zoo', 'evaluate', 'results_table', 'plot_results']
 
 # %% ../nbs/01_zoo.ipynb #5d9f1225
@@ -52,7 +52,7 @@ def tiny_tokenizer():
     "open_clip's BPE tokenizer with the tiny model's context length."
     return open_clip.get_tokenizer(register_tiny_clip())
 
-# %% ../nbs/01_zoo.ipynb #d89575ed
+# %% ../nbs/01_zoo.ipynb #b9aa45d2
 SIZE = 32                                                     # tasks are drawn at 32x32 ...
 IMAGE_SIZE = TINY_CLIP_CONFIG["vision_cfg"]["image_size"]     # ... and shrunk to what the model sees (16x16)
 _FONT_DIR = Path(__import__("matplotlib").get_data_path()) / "fonts" / "ttf"
@@ -96,6 +96,12 @@ def paint(img: np.ndarray, mask: np.ndarray, colour) -> np.ndarray:
 def finish(img: np.ndarray, rng: np.random.Generator, noise: float) -> np.ndarray:
     "Add pixel noise (std `noise` x 255) and convert to uint8."
     return np.clip(img + rng.normal(0, 255 * noise, img.shape), 0, 255).astype(np.uint8)
+
+def shrink(images_u8: torch.Tensor, size: int = IMAGE_SIZE) -> torch.Tensor:
+    "Anti-aliased downsampling of uint8 (N,3,H,W) images to the model's input size."
+    if images_u8.shape[-1] == size: return images_u8.contiguous()
+    x = F.interpolate(images_u8.float(), size=size, mode="bilinear", antialias=True)
+    return x.round().clamp(0, 255).to(torch.uint8).contiguous()
 
 # %% ../nbs/01_zoo.ipynb #96c4f733
 @functools.lru_cache(maxsize=1)
@@ -256,7 +262,7 @@ TASK_SPECS = {s.name: s for s in [
 TASK_NAMES = list(TASK_SPECS)
 TASK_SPECS["digits"].render = render_digit   # takes an 8x8 source digit instead of a class id (see make_task_data)
 
-# %% ../nbs/01_zoo.ipynb #3bbb15fc
+# %% ../nbs/01_zoo.ipynb #80fbfd02
 CLIP_MEAN = torch.tensor(open_clip.OPENAI_DATASET_MEAN).view(1, 3, 1, 1)
 CLIP_STD = torch.tensor(open_clip.OPENAI_DATASET_STD).view(1, 3, 1, 1)
 
@@ -301,12 +307,6 @@ def _render_many(spec: TaskSpec, classes, rng, hard, digit_pool=None):
     else:
         imgs, labels = [spec.render(int(c), rng, hard) for c in classes], np.asarray(classes)
     return shrink(torch.from_numpy(np.stack(imgs)).permute(0, 3, 1, 2)), torch.as_tensor(labels, dtype=torch.long)
-
-def shrink(images_u8: torch.Tensor, size: int = IMAGE_SIZE) -> torch.Tensor:
-    "Anti-aliased downsampling of uint8 (N,3,H,W) images to the model's input size."
-    if images_u8.shape[-1] == size: return images_u8.contiguous()
-    x = F.interpolate(images_u8.float(), size=size, mode="bilinear", antialias=True)
-    return x.round().clamp(0, 255).to(torch.uint8).contiguous()
 
 def digit_pools(seed: int) -> dict:
     "Split scikit-learn's digits into disjoint source pools for train/val/test (60/10/30%)."
