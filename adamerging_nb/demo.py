@@ -10,12 +10,12 @@ from typing import Callable
 
 import matplotlib.pyplot as plt
 
-from .core import Timer, atomic_path, cache_dir, config_hash, safetensors_metadata, save_json
+from .core import Timer, atomic_path, save_json
 from .zoo import load_zoo, plot_results, results_table
 from .task_vectors import baseline_rows
 from .arithmetic import task_arithmetic_rows
 from .ties import ties_rows
-from .taskwise import AdaMergingResult, load_coefficients, taskwise_rows, zoo_fingerprint
+from .taskwise import AdaMergingResult, adamerging_coefficients, taskwise_rows
 from . import layerwise
 
 # %% auto #0
@@ -46,14 +46,8 @@ def collect_rows(zoo, methods: list[tuple[str, Callable]]) -> dict[str, dict[str
 
 # %% ../nbs/11_demo.ipynb #6ff7b59b
 def layerwise_coefficients(zoo, steps: int | None = None, seed: int = 0) -> AdaMergingResult:
-    "Layer-wise AdaMerging's learned coefficients on `zoo` (cached), as an `AdaMergingResult` for `plot_coefficient_heatmap`."
-    if steps is None: steps = inspect.signature(layerwise.adapt).parameters["steps"].default
-    key = f"{zoo_fingerprint(zoo)}-{config_hash(dict(steps=steps, seed=seed))}"
-    path = cache_dir("results") / f"layerwise-coefficients-{key}.safetensors"
-    if not path.exists(): layerwise.adapt(zoo, steps=steps, seed=seed).save(path)
-    c = load_coefficients(path, zoo.task_names)
-    return AdaMergingResult(list(zoo.task_names), safetensors_metadata(path)["keys"], c, state={}, history=[],
-                            trajectory=c[None])
+    "The coefficients behind the table's layer-wise AdaMerging row (cached by `layerwise_rows`), for `plot_coefficient_heatmap`."
+    return adamerging_coefficients(zoo, layerwise=True, seed=seed, **({} if steps is None else {"steps": steps}))
 
 # %% ../nbs/11_demo.ipynb #d5a9ad7f
 def save_figure(fig, path) -> Path:

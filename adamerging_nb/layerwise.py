@@ -9,7 +9,7 @@ import numpy as np
 import torch
 import matplotlib.pyplot as plt
 
-from .taskwise import AdaMergingResult, adamerging, cached_rows
+from .taskwise import AdaMergingResult, adamerging, adamerging_rows
 
 # %% auto #0
 __all__ = ['adapt', 'layer_of', 'coefficients_by_layer', 'plot_coefficient_heatmap', 'layerwise_rows']
@@ -53,11 +53,6 @@ def plot_coefficient_heatmap(result: AdaMergingResult, by_layer: bool = True, ti
     return fig
 
 # %% ../nbs/07_layerwise.ipynb #c65e9c81
-def layerwise_rows(zoo, steps: int = 500, batch_size: int = 16, seed: int = 0, cache: bool = True, **kwargs) -> dict[str, dict]:
-    "Accuracy rows of layer-wise AdaMerging and AdaMerging++ for `results_table` (cached on disk when `cache`)."
-    from adamerging_nb.zoo import evaluate
-    compute = lambda: {f"Layer-wise AdaMerging{'++' if plus else ''}":
-                       evaluate(adapt(zoo, steps=steps, batch_size=batch_size, seed=seed, plus=plus, **kwargs).state, zoo)
-                       for plus in (False, True)}
-    if not cache: return compute()
-    return cached_rows(zoo, "layerwise", dict(steps=steps, batch_size=batch_size, seed=seed, **kwargs), compute)
+def layerwise_rows(zoo, **kwargs) -> dict[str, dict]:
+    "Rows of layer-wise AdaMerging and AdaMerging++: `adamerging_rows(zoo, layerwise=True, **kwargs)`."
+    return adamerging_rows(zoo, layerwise=True, **kwargs)

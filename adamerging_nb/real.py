@@ -12,7 +12,7 @@ from .checkpoints import load_visual_state_dict, download_hf_checkpoint, Checkpo
 # %% auto #0
 __all__ = ['PAPER_VIT_B32', 'EIGHT_TASKS', 'HF_DATASETS', 'HF_MODELS', 'TEMPLATES', 'CLASSNAME_OVERRIDES', 'clean_classname',
            'task_classnames', 'load_task_split', 'RealTaskData', 'zero_shot_heads', 'finetuned_path', 'build_zoo',
-           'load_real_zoo', 'evaluate_visual', 'paper_table', 'compare_with_paper']
+           'load_real_zoo', 'paper_table', 'compare_with_paper']
 
 # %% ../nbs/09_vit_b32.ipynb #9ca6c9de
 PAPER_VIT_B32 = {   # avg accuracy %, 8 tasks, in the order of the paper's table (and of `paper_table`'s rows)
@@ -185,23 +185,6 @@ def load_real_zoo(model:str="ViT-B-32", pretrained:str="openai", tasks=EIGHT_TAS
     ckpts = {t: finetuned_path(t, source, checkpoint_dir, model) for t in tasks}
     return build_zoo(clip, task_data, ckpts, tokenizer, name=f"{model}-{pretrained}-{source}", device=device,
                      zoo_cls=zoo_cls)
-
-# %% ../nbs/09_vit_b32.ipynb #2929c9e0
-@torch.no_grad()
-def evaluate_visual(zoo, visual_sd:dict, tasks=None, split="test", batch_size=256, limit=None, device=None) -> dict:
-    "task -> accuracy (%) of `model.visual` with weights `visual_sd` and each task's zero-shot head, streamed."
-    device = device or next(zoo.model.parameters()).device
-    visual = zoo.model.visual.to(device).eval()
-    params = {k: v.to(device) for k, v in visual_sd.items()}
-    accs = {}
-    for t in (tasks or zoo.task_names):
-        head, right, n = zoo.heads[t].to(device), 0, 0
-        for x, y in zoo.tasks[t].batches(split, batch_size, limit=limit):
-            f = torch.func.functional_call(visual, params, (x.to(device),))
-            pred = (torch.nn.functional.normalize(f, dim=-1) @ head).argmax(-1).cpu()
-            right += (pred == y).sum().item(); n += len(y)
-        accs[t] = 100.0 * right / max(n, 1)
-    return accs
 
 # %% ../nbs/09_vit_b32.ipynb #3c1e7a52
 import dataclasses

@@ -4,7 +4,7 @@
 
 # %% ../nbs/06_taskwise.ipynb #b54e1dda
 from __future__ import annotations
-import dataclasses, os, time
+import dataclasses, functools, os, time
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -24,8 +24,8 @@ from .ties import ties_task_vectors
 __all__ = ['stack_task_vectors', 'expand_coefficients', 'merge_task_vectors', 'random_zoo', 'multitask_entropy', 'UnlabeledPool',
            'AdaMergingResult', 'adapt_coefficients', 'save_coefficients', 'load_coefficients',
            'coefficients_from_published', 'zoo_task_vectors', 'adamerging', 'adapt', 'merged_state',
-           'plot_trajectories', 'reference_rows', 'zoo_fingerprint', 'cached_rows', 'taskwise_rows', 'mean_entropy',
-           'compare_methods', 'check_adamerging_run']
+           'plot_trajectories', 'reference_rows', 'zoo_fingerprint', 'results_path', 'adamerging_rows',
+           'adamerging_coefficients', 'taskwise_rows', 'mean_entropy', 'compare_methods', 'check_adamerging_run']
 
 # %% ../nbs/06_taskwise.ipynb #5e49075a
 def stack_task_vectors(task_vectors: dict[str, dict], device=None, dtype=None) -> dict[str, torch.Tensor]:
@@ -59,7 +59,7 @@ def merge_task_vectors(pretrained: dict, stacked: dict[str, torch.Tensor], coeff
 def random_zoo(n_tasks: int = 3, n_classes: int = 5, n_images: int = 16, seed: int = 0,
                vision_cfg: dict | None = None, embed_dim: int = 64, tv_scale: float = 0.05,
                dtype: torch.dtype = torch.float32) -> SimpleNamespace:
-    "A zoo-like namespace around a random open_clip CLIP: random task vectors, heads and unlabeled images."
+    "A zoo-like namespace around a random open_clip CLIP: random task vectors, heads, images (random labels)."
     import open_clip
     g = seed_everything(seed)
     vision_cfg = vision_cfg or dict(image_size=32, patch_size=8, width=96, layers=4, head_width=32)
@@ -72,7 +72,12 @@ def random_zoo(n_tasks: int = 3, n_classes: int = 5, n_images: int = 16, seed: i
     heads = {t: F.normalize(torch.randn(embed_dim, n_classes, generator=g), dim=0).to(dtype) for t in names}
     size = vision_cfg["image_size"]
     images = {t: torch.randn(n_images, 3, size, size, generator=g).to(dtype) for t in names}
-    tasks = {t: SimpleNamespace(unlabeled=lambda n, split="test", seed=0, _x=images[t]: _x[:n]) for t in names}
+    labels = {t: torch.randint(n_classes, (n_images,), generator=g) for t in names}
+    def batches(t, split="test", batch_size=512, limit=None):
+        n = n_images if limit is None else min(limit, n_images)
+        for i in range(0, n, batch_size): yield images[t][i:min(i + batch_size, n)], labels[t][i:min(i + batch_size, n)]
+    tasks = {t: SimpleNamespace(unlabeled=lambda n, split="test", seed=0, _x=images[t]: _x[:n],
+                                batches=functools.partial(batches, t)) for t in names}
     return SimpleNamespace(task_names=names, pretrained=theta0, finetuned=finetuned, heads=heads,
                            logit_scale=100.0, model=model, tasks=tasks)
 
@@ -272,22 +277,40 @@ def zoo_fingerprint(zoo) -> str:
              for v in sd.values() if v.is_floating_point()]
     return config_hash({"tasks": list(zoo.task_names), "norms": norms})
 
-def cached_rows(zoo, method: str, config: dict, compute) -> dict[str, dict]:
-    "Rows from `cache_dir('results')` if this zoo, `method` and `config` were run before, else `compute()` and save them."
-    path = cache_dir("results") / f"{method}-{zoo_fingerprint(zoo)}-{config_hash(config)}.json"
-    if path.exists(): return load_json(path)
-    rows = compute()
-    save_json(rows, path)
+def results_path(zoo, method: str, config: dict, suffix: str = ".json") -> Path:
+    "Where `method`'s results on this zoo with `config` are cached: `cache_dir('results')/{method}-{fingerprint}-{hash}{suffix}`."
+    return cache_dir("results") / f"{method}-{zoo_fingerprint(zoo)}-{config_hash(config)}{suffix}"
+
+def adamerging_rows(zoo, layerwise: bool = False, steps: int = 500, batch_size: int = 16, seed: int = 0,
+                    cache: bool = True, **kwargs) -> dict[str, dict]:
+    "Rows of task- (or layer-) wise AdaMerging and AdaMerging++ for `results_table`; `cache`: rows and coefficients kept on disk."
+    from adamerging_nb.zoo import evaluate
+    method, label = ("layerwise", "Layer-wise") if layerwise else ("taskwise", "Task-wise")
+    config = dict(steps=steps, batch_size=batch_size, seed=seed, **kwargs)
+    rows_path = results_path(zoo, method, config)
+    coef_paths = {plus: results_path(zoo, method + "++" * plus, config, ".safetensors") for plus in (False, True)}
+    if cache and rows_path.exists() and all(p.exists() for p in coef_paths.values()): return load_json(rows_path)
+    rows = {}
+    for plus in (False, True):
+        result = adamerging(zoo, layerwise=layerwise, plus=plus, steps=steps, batch_size=batch_size, seed=seed, **kwargs)
+        if cache: result.save(coef_paths[plus])
+        rows[f"{label} AdaMerging{'++' * plus}"] = evaluate(result.state, zoo)
+    if cache: save_json(rows, rows_path)
     return rows
 
-def taskwise_rows(zoo, steps: int = 500, batch_size: int = 16, seed: int = 0, cache: bool = True, **kwargs) -> dict[str, dict]:
-    "Accuracy rows of task-wise AdaMerging and AdaMerging++ for `results_table` (cached on disk when `cache`)."
-    from adamerging_nb.zoo import evaluate
-    compute = lambda: {f"Task-wise AdaMerging{'++' if plus else ''}":
-                       evaluate(adapt(zoo, steps=steps, batch_size=batch_size, seed=seed, plus=plus, **kwargs).state, zoo)
-                       for plus in (False, True)}
-    if not cache: return compute()
-    return cached_rows(zoo, "taskwise", dict(steps=steps, batch_size=batch_size, seed=seed, **kwargs), compute)
+def adamerging_coefficients(zoo, layerwise: bool = False, plus: bool = False, steps: int = 500, batch_size: int = 16,
+                            seed: int = 0, **kwargs) -> AdaMergingResult:
+    "The learned coefficients behind a row of `adamerging_rows` (run and cached by it), without the merged state."
+    config = dict(steps=steps, batch_size=batch_size, seed=seed, **kwargs)
+    path = results_path(zoo, ("layerwise" if layerwise else "taskwise") + "++" * plus, config, ".safetensors")
+    if not path.exists(): adamerging_rows(zoo, layerwise, steps=steps, batch_size=batch_size, seed=seed, **kwargs)
+    c = load_coefficients(path, zoo.task_names)
+    return AdaMergingResult(list(zoo.task_names), safetensors_metadata(path)["keys"], c, state={}, history=[],
+                            trajectory=c[None])
+
+def taskwise_rows(zoo, **kwargs) -> dict[str, dict]:
+    "Rows of task-wise AdaMerging and AdaMerging++: `adamerging_rows(zoo, layerwise=False, **kwargs)`."
+    return adamerging_rows(zoo, layerwise=False, **kwargs)
 
 @torch.no_grad()
 def mean_entropy(zoo, state: dict, images: dict[str, torch.Tensor]) -> float:

@@ -262,7 +262,7 @@ TASK_SPECS = {s.name: s for s in [
 TASK_NAMES = list(TASK_SPECS)
 TASK_SPECS["digits"].render = render_digit   # takes an 8x8 source digit instead of a class id (see make_task_data)
 
-# %% ../nbs/01_zoo.ipynb #80fbfd02
+# %% ../nbs/01_zoo.ipynb #eb538e8a
 CLIP_MEAN = torch.tensor(open_clip.OPENAI_DATASET_MEAN).view(1, 3, 1, 1)
 CLIP_STD = torch.tensor(open_clip.OPENAI_DATASET_STD).view(1, 3, 1, 1)
 
@@ -285,10 +285,11 @@ class TaskData:
         if split not in self.images_u8: raise KeyError(f"{self.name}: no split {split!r}; have {list(self.images_u8)}")
         return split
 
-    def batches(self, split: str = "test", batch_size: int = 512):
-        "Iterate over (preprocessed images, labels) of `split` in order."
+    def batches(self, split: str = "test", batch_size: int = 512, limit: int | None = None):
+        "Iterate over (preprocessed images, labels) of `split` in order; `limit` caps the number of examples."
         x, y = self.images_u8[self._check(split)], self.labels_[split]
-        for i in range(0, len(y), batch_size): yield preprocess(x[i:i + batch_size]), y[i:i + batch_size]
+        n = len(y) if limit is None else min(limit, len(y))
+        for i in range(0, n, batch_size): yield preprocess(x[i:min(i + batch_size, n)]), y[i:min(i + batch_size, n)]
 
     def unlabeled(self, n: int, split: str = "test", seed: int = 0) -> torch.Tensor:
         "`n` preprocessed images of `split` (no labels), drawn without replacement with `seed`."
@@ -505,10 +506,11 @@ def load_zoo(name: str | None = None, seed: int = 0, rebuild: bool = False, conf
         save_zoo(build_tiny_zoo(cfg), path)
     return read_zoo(path)
 
-# %% ../nbs/01_zoo.ipynb #836931ce
+# %% ../nbs/01_zoo.ipynb #3cc2b0c7
 @torch.no_grad()
-def evaluate(model_or_state, zoo: Zoo, split: str = "test", tasks=None, batch_size: int = 512, device=None) -> dict:
-    "Top-1 accuracy (%) per task of an image encoder (module or state dict) with the zoo's heads, plus 'avg'."
+def evaluate(model_or_state, zoo: Zoo, split: str = "test", tasks=None, batch_size: int = 512, device=None,
+             limit: int | None = None) -> dict:
+    "Top-1 accuracy (%) per task of an image encoder (module or state dict) with the zoo's heads, plus 'avg'; `limit`: first examples only."
     device = get_device(device)
     if isinstance(model_or_state, torch.nn.Module):
         visual, state = model_or_state.to(device).eval(), {k: v.to(device) for k, v in model_or_state.state_dict().items()}
@@ -519,7 +521,7 @@ def evaluate(model_or_state, zoo: Zoo, split: str = "test", tasks=None, batch_si
     acc = {}
     for name in tasks or zoo.task_names:
         right = total = 0
-        for x, y in zoo.tasks[name].batches(split, batch_size):
+        for x, y in zoo.tasks[name].batches(split, batch_size, limit=limit):
             logits = classify(visual, state, x.to(device), zoo.heads[name].to(device), zoo.logit_scale)
             right += (logits.argmax(-1).cpu() == y).sum().item(); total += len(y)
         acc[name] = 100 * right / total
