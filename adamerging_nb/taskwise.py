@@ -25,7 +25,8 @@ __all__ = ['stack_task_vectors', 'expand_coefficients', 'merge_task_vectors', 'r
            'AdaMergingResult', 'adapt_coefficients', 'save_coefficients', 'load_coefficients',
            'coefficients_from_published', 'zoo_task_vectors', 'adamerging', 'adapt', 'merged_state',
            'plot_trajectories', 'reference_rows', 'zoo_fingerprint', 'results_path', 'adamerging_rows',
-           'adamerging_coefficients', 'taskwise_rows', 'mean_entropy', 'compare_methods', 'check_adamerging_run']
+           'adamerging_coefficients', 'taskwise_rows', 'mean_entropy', 'compare_methods', 'check_adamerging_run',
+           'coefficient_sensitivity', 'surrogate_agrees', 'plot_coefficient_sensitivity']
 
 # %% ../nbs/06_taskwise.ipynb #5e49075a
 def stack_task_vectors(task_vectors: dict[str, dict], device=None, dtype=None) -> dict[str, torch.Tensor]:
@@ -349,3 +350,38 @@ def check_adamerging_run(zoo, result: AdaMergingResult, plus: bool = False, init
     after = mean_entropy(zoo, result.state, images)
     print(f"mean entropy on the adaptation images: {before:.4f} at the start -> {after:.4f} learned ({after - before:+.4f})")
     return before, after
+
+# %% ../nbs/06_taskwise.ipynb #e515b73c
+def coefficient_sensitivity(zoo, base: float = 0.3, delta: float = 0.2, split: str = "test",
+                            plus: bool = False) -> dict[str, dict[str, float]]:
+    "Raise each task's coefficient alone from `base` to `base + delta`: the change of the summed mean entropy and of the average (and own-task) accuracy."
+    from adamerging_nb.entropy import prediction_stats
+    names = list(zoo.task_names); T = len(names)
+    def per_task(coefficients):
+        s = prediction_stats(zoo, merged_state(zoo, coefficients, plus=plus), split)
+        return (np.array([s["entropy"][s["task"] == i].mean() for i in range(T)]),
+                np.array([100 * s["correct"][s["task"] == i].mean() for i in range(T)]))
+    h0, a0 = per_task(torch.full((T,), base))
+    out = {}
+    for j, t in enumerate(progress(names, desc="one coefficient at a time", leave=False)):
+        c = torch.full((T,), base); c[j] += delta
+        h, a = per_task(c)
+        out[t] = {"entropy": float((h - h0).sum()), "accuracy": float((a - a0).mean()), "own_accuracy": float(a[j] - a0[j])}
+    return out
+
+def surrogate_agrees(sensitivity: dict[str, dict[str, float]]) -> dict[str, bool]:
+    "Per task: does the entropy gradient point the way accuracy goes (the two changes have opposite signs)?"
+    return {t: (s["entropy"] < 0) == (s["accuracy"] > 0) for t, s in sensitivity.items()}
+
+def plot_coefficient_sensitivity(sensitivity: dict[str, dict[str, float]], title: str = "raise one λ from 0.3 to 0.5"):
+    "Scatter of the change in summed entropy vs in average accuracy, one labelled point per task."
+    fig, ax = plt.subplots(figsize=(6, 4.2))
+    agree = surrogate_agrees(sensitivity)
+    for t, s in sensitivity.items():
+        ax.scatter(s["entropy"], s["accuracy"], c="tab:green" if agree[t] else "tab:red", s=30)
+        ax.annotate(t, (s["entropy"], s["accuracy"]), fontsize=8, xytext=(3, 3), textcoords="offset points")
+    ax.axhline(0, c="grey", lw=.8); ax.axvline(0, c="grey", lw=.8)
+    ax.set(xlabel="Δ summed entropy (AdaMerging raises λ if < 0)", ylabel="Δ average accuracy (points)",
+           title=f"{title}\ngreen: entropy points the way accuracy goes; red: it misleads")
+    fig.tight_layout()
+    return fig
