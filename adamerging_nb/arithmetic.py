@@ -4,17 +4,18 @@
 
 # %% ../nbs/03_arithmetic.ipynb #e1065539
 from __future__ import annotations
-import os
+import os, re
 from collections.abc import Callable, Mapping, Sequence
 
 import matplotlib.pyplot as plt
 import torch
 
+from .core import progress
 from .task_vectors import _tv_list, apply_task_vector, check_same_layout, float_keys, task_vectors, tv_sum
 
 # %% auto #0
 __all__ = ['LAMBDAS', 'task_arithmetic', 'weight_average', 'sweep', 'best_value', 'plot_sweep', 'task_arithmetic_sweep',
-           'lambda_slider', 'task_arithmetic_rows']
+           'lambda_slider', 'task_arithmetic_rows', 'lower_half', 'random_like', 'interference_rows']
 
 # %% ../nbs/03_arithmetic.ipynb #4d596215
 def task_arithmetic(pretrained: Mapping[str, torch.Tensor], tvs: Mapping | Sequence, lam: float = 0.3
@@ -112,3 +113,41 @@ def task_arithmetic_rows(zoo, lambdas: Sequence[float] = LAMBDAS, split: str = "
         if verbose: print(f"task arithmetic: λ = {lam:g}, chosen on {split!r}")
     return {"Weight averaging": evaluate(weight_average(zoo.finetuned), zoo, split="test"),
             "Task arithmetic": evaluate(task_arithmetic(zoo.pretrained, tvs, lam), zoo, split="test")}
+
+# %% ../nbs/03_arithmetic.ipynb #4abc90db
+def lower_half(key: str, n_blocks: int) -> bool:
+    "Is the visual state-dict `key` in the stem or the first half of the `n_blocks` transformer blocks?"
+    m = re.search(r"resblocks\.(\d+)\.", key)
+    return int(m.group(1)) < n_blocks / 2 if m else key.split(".")[0] not in ("ln_post", "proj")
+
+def random_like(tv: Mapping[str, torch.Tensor], generator: torch.Generator) -> dict[str, torch.Tensor]:
+    "Gaussian noise with the norm of `tv`, tensor by tensor."
+    out = {}
+    for k, v in tv.items():
+        r = torch.randn(v.shape, generator=generator, dtype=v.dtype)
+        out[k] = r * v.norm() / r.norm().clamp_min(1e-12)
+    return out
+
+def interference_rows(zoo, lam: float = 0.3, split: str = "test", seed: int = 0) -> dict[str, dict[str, float]]:
+    "Accuracy of each task with its own vector, all vectors, the others' vectors (real, random of equal norms, lower/upper half)."
+    from adamerging_nb.zoo import evaluate
+    names, theta0 = list(zoo.task_names), zoo.pretrained
+    tvs = task_vectors({t: zoo.finetuned[t] for t in names}, theta0)
+    g = torch.Generator().manual_seed(seed)
+    noise = {t: random_like(tv, g) for t, tv in tvs.items()}
+    n_blocks = 1 + max(int(m.group(1)) for k in theta0 for m in [re.search(r"resblocks\.(\d+)\.", k)] if m)
+    def merge(vectors, keep=lambda k: True):
+        return {k: theta0[k] + lam * sum(v[k] for v in vectors) if k in vectors[0] and keep(k) else theta0[k] for k in theta0}
+    others = lambda t, pool: [pool[j] for j in names if j != t]
+    weights = {"zero-shot": lambda t: theta0,
+               "own vector only": lambda t: merge([tvs[t]]),
+               "all vectors": lambda t: merge(list(tvs.values())),
+               "other vectors": lambda t: merge(others(t, tvs)),
+               "other vectors, random same norms": lambda t: merge(others(t, noise)),
+               "other vectors, lower half only": lambda t: merge(others(t, tvs), lambda k: lower_half(k, n_blocks)),
+               "other vectors, upper half only": lambda t: merge(others(t, tvs), lambda k: not lower_half(k, n_blocks))}
+    rows = {}
+    for row, state_for in progress(weights.items(), desc="interference", leave=False):
+        acc = {t: evaluate(state_for(t), zoo, split, tasks=[t])[t] for t in names}
+        rows[row] = acc | {"avg": sum(acc.values()) / len(acc)}
+    return rows
