@@ -62,6 +62,11 @@ def progress(iterable=None, **kwargs):
     return tqdm(iterable, **kwargs)
 
 # %% ../nbs/00_core.ipynb #3d4577f2
+def _umask() -> int:
+    "The process's umask (read by setting it and putting it back)."
+    mask = os.umask(0); os.umask(mask)
+    return mask
+
 @contextlib.contextmanager
 def atomic_path(path: str | os.PathLike):
     "Yield a temporary path next to `path`; `os.replace` it onto `path` on success, delete it on error."
@@ -72,6 +77,7 @@ def atomic_path(path: str | os.PathLike):
     tmp = Path(tmp)
     try:
         yield tmp
+        if tmp.exists(): os.chmod(tmp, 0o666 & ~_umask())   # mkstemp's files are private (0600); give the usual mode
         os.replace(tmp, path)
     except BaseException:
         tmp.unlink(missing_ok=True)

@@ -10,9 +10,11 @@ import torch.nn.functional as F
 import matplotlib.pyplot as plt
 from torch.func import functional_call
 
+from .core import progress
+
 # %% auto #0
 __all__ = ['entropy_from_logits', 'rankdata', 'spearman', 'prediction_stats', 'error_by_entropy_quantile', 'plot_entropy_vs_loss',
-           'plot_error_by_quantile']
+           'plot_error_by_quantile', 'entropy_along_task_vector', 'plot_along_task_vector']
 
 # %% ../nbs/05_entropy.ipynb #8af11a0c
 def entropy_from_logits(logits: torch.Tensor) -> torch.Tensor:
@@ -83,4 +85,28 @@ def plot_error_by_quantile(stats: dict[str, dict], n_bins: int = 10):
         ax.plot(100 * (np.arange(n_bins) + .5) / n_bins, err, "o-", label=name)
     ax.set(xlabel="entropy quantile (%), low to high", ylabel="error rate (%)", title="more uncertain = more wrong")
     ax.legend(fontsize=8)
+    return fig
+
+# %% ../nbs/05_entropy.ipynb #830b7fec
+def entropy_along_task_vector(zoo, alphas=(0.0, 0.25, 0.5, 0.75, 1.0), split: str = "test",
+                              tasks: list[str] | None = None) -> dict[str, dict[str, np.ndarray]]:
+    "Per task: mean `entropy` and `accuracy` (%) on its own `split` of $\\theta_0 + \\alpha\\tau_t$ for each `alpha`."
+    out = {}
+    for t in progress(list(tasks or zoo.task_names), desc="along task vectors", leave=False):
+        h, a = [], []
+        for alpha in alphas:
+            state = {k: v + alpha * (zoo.finetuned[t][k] - v) if v.is_floating_point() else v for k, v in zoo.pretrained.items()}
+            s = prediction_stats(zoo, state, split, tasks=[t])
+            h.append(s["entropy"].mean()); a.append(100 * s["correct"].mean())
+        out[t] = {"alpha": np.asarray(alphas, dtype=float), "entropy": np.array(h), "accuracy": np.array(a)}
+    return out
+
+def plot_along_task_vector(paths: dict[str, dict[str, np.ndarray]]):
+    "Entropy and accuracy along each task's own vector (one line per task)."
+    fig, (a1, a2) = plt.subplots(1, 2, figsize=(10, 3.6))
+    for t, p in paths.items():
+        a1.plot(p["alpha"], p["entropy"], "o-", ms=3, label=t); a2.plot(p["alpha"], p["accuracy"], "o-", ms=3, label=t)
+    a1.set(xlabel="α (0: zero-shot, 1: fine-tuned)", ylabel="mean entropy on the task (nats)", title="confidence")
+    a2.set(xlabel="α (0: zero-shot, 1: fine-tuned)", ylabel="accuracy on the task (%)", title="accuracy")
+    a2.legend(fontsize=7, ncol=2); fig.tight_layout()
     return fig

@@ -115,12 +115,14 @@ def plot_sign_conflicts(curves: Mapping[str, Mapping[str, float]], title: str = 
 
 # %% ../nbs/04_ties.ipynb #a43c6758
 KS = (0.1, 0.2, 0.5)
-TIES_LAMBDAS = (0.3, 0.5, 0.7, 1.0)
+# dis-mean averages the agreeing entries instead of adding them, so its useful λ are larger than dis-sum's
+TIES_LAMBDAS = {"dis-sum": (0.1, 0.2, 0.3, 0.5), "dis-mean": (0.3, 0.5, 0.7, 1.0)}
 
-def ties_grid(zoo, ks: Sequence[float] = KS, lambdas: Sequence[float] = TIES_LAMBDAS, merge: str = "dis-sum",
+def ties_grid(zoo, ks: Sequence[float] = KS, lambdas: Sequence[float] | None = None, merge: str = "dis-sum",
               split: str = "val") -> dict[float, dict[float, dict]]:
-    "`{k: {λ: accuracies on split}}` of TIES merges of `zoo`."
+    "`{k: {λ: accuracies on split}}` of TIES merges of `zoo` (`lambdas` default: `TIES_LAMBDAS[merge]`)."
     from adamerging_nb.zoo import evaluate
+    lambdas = TIES_LAMBDAS[merge] if lambdas is None else lambdas
     tvs = task_vectors(zoo.finetuned, zoo.pretrained)
     grid = {}
     for k in ks:
@@ -154,14 +156,14 @@ def plot_ties_grid(grid: Mapping[float, Mapping[float, Mapping]], chosen: tuple[
     return fig
 
 # %% ../nbs/04_ties.ipynb #0dece093
-def ties_rows(zoo, ks: Sequence[float] = KS, lambdas: Sequence[float] = TIES_LAMBDAS, split: str = "val",
+def ties_rows(zoo, ks: Sequence[float] = KS, lambdas: Mapping[str, Sequence[float]] = TIES_LAMBDAS, split: str = "val",
               chosen: Mapping[str, tuple[float, float]] | None = None, verbose: bool = True) -> dict[str, dict[str, float]]:
     "Test-split rows `TIES` (official: k=0.2, dis-sum, λ=0.3) and `TIES (dis-sum)` / `TIES (dis-mean)` with (k, λ) chosen on `split` (or taken from `chosen`, `{merge: (k, λ)}`)."
     from adamerging_nb.zoo import evaluate
     tvs = task_vectors(zoo.finetuned, zoo.pretrained)
     rows = {"TIES": evaluate(ties_merging(zoo.pretrained, tvs, k=0.2, lam=0.3, merge="dis-sum"), zoo, split="test")}
     for merge in MERGES:
-        k, lam = chosen[merge] if chosen else best_k_lambda(ties_grid(zoo, ks, lambdas, merge, split))
+        k, lam = chosen[merge] if chosen else best_k_lambda(ties_grid(zoo, ks, lambdas[merge], merge, split))
         if verbose: print(f"TIES ({merge}): k = {k:g}, λ = {lam:g}, chosen on {split!r}")
         rows[f"TIES ({merge})"] = evaluate(ties_merging(zoo.pretrained, tvs, k=k, lam=lam, merge=merge), zoo, split="test")
     return rows
