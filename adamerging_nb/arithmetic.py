@@ -15,7 +15,7 @@ from .task_vectors import _tv_list, apply_task_vector, check_same_layout, float_
 
 # %% auto #0
 __all__ = ['LAMBDAS', 'task_arithmetic', 'weight_average', 'sweep', 'best_value', 'plot_sweep', 'task_arithmetic_sweep',
-           'lambda_slider', 'task_arithmetic_rows', 'lower_half', 'random_like', 'interference_rows']
+           'lambda_slider', 'task_arithmetic_rows', 'block_index', 'lower_half', 'random_like', 'interference_rows']
 
 # %% ../nbs/03_arithmetic.ipynb #4d596215
 def task_arithmetic(pretrained: Mapping[str, torch.Tensor], tvs: Mapping | Sequence, lam: float = 0.3
@@ -115,10 +115,15 @@ def task_arithmetic_rows(zoo, lambdas: Sequence[float] = LAMBDAS, split: str = "
             "Task arithmetic": evaluate(task_arithmetic(zoo.pretrained, tvs, lam), zoo, split="test")}
 
 # %% ../nbs/03_arithmetic.ipynb #4abc90db
+def block_index(key: str) -> int | None:
+    "The transformer block of a visual state-dict key (`transformer.resblocks.3.mlp.c_fc.weight` -> 3); None outside the blocks."
+    m = re.search(r"resblocks\.(\d+)\.", key)
+    return int(m.group(1)) if m else None
+
 def lower_half(key: str, n_blocks: int) -> bool:
     "Is the visual state-dict `key` in the stem or the first half of the `n_blocks` transformer blocks?"
-    m = re.search(r"resblocks\.(\d+)\.", key)
-    return int(m.group(1)) < n_blocks / 2 if m else key.split(".")[0] not in ("ln_post", "proj")
+    b = block_index(key)
+    return b < n_blocks / 2 if b is not None else key.split(".")[0] not in ("ln_post", "proj")
 
 def random_like(tv: Mapping[str, torch.Tensor], generator: torch.Generator) -> dict[str, torch.Tensor]:
     "Gaussian noise with the norm of `tv`, tensor by tensor."
@@ -135,7 +140,7 @@ def interference_rows(zoo, lam: float = 0.3, split: str = "test", seed: int = 0)
     tvs = task_vectors({t: zoo.finetuned[t] for t in names}, theta0)
     g = torch.Generator().manual_seed(seed)
     noise = {t: random_like(tv, g) for t, tv in tvs.items()}
-    n_blocks = 1 + max(int(m.group(1)) for k in theta0 for m in [re.search(r"resblocks\.(\d+)\.", k)] if m)
+    n_blocks = 1 + max(b for b in map(block_index, theta0) if b is not None)
     def merge(vectors, keep=lambda k: True):
         return {k: theta0[k] + lam * sum(v[k] for v in vectors) if k in vectors[0] and keep(k) else theta0[k] for k in theta0}
     others = lambda t, pool: [pool[j] for j in names if j != t]

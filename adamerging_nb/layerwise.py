@@ -9,6 +9,7 @@ import numpy as np
 import torch
 import matplotlib.pyplot as plt
 
+from .arithmetic import block_index
 from .taskwise import AdaMergingResult, adamerging, adamerging_rows
 
 # %% auto #0
@@ -25,8 +26,8 @@ def adapt(zoo, *, tasks: list[str] | None = None, steps: int = 500, batch_size: 
 # %% ../nbs/07_layerwise.ipynb #a18d5a54
 def layer_of(key: str) -> str:
     "The layer a visual state-dict key belongs to: `block 3` for `transformer.resblocks.3.*`, `layer2` for ResNet stages."
-    m = re.search(r"resblocks\.(\d+)\.", key)
-    if m: return f"block {int(m.group(1))}"
+    b = block_index(key)
+    if b is not None: return f"block {b}"
     m = re.match(r"(layer\d+)\.", key)
     if m: return m.group(1)
     return "head" if key.split(".")[0] in ("ln_post", "proj", "attnpool") else "stem"
