@@ -13,8 +13,8 @@ from torch.func import functional_call
 from .core import progress
 
 # %% auto #0
-__all__ = ['entropy_from_logits', 'rankdata', 'spearman', 'prediction_stats', 'error_by_entropy_quantile', 'plot_entropy_vs_loss',
-           'plot_error_by_quantile', 'entropy_along_task_vector', 'plot_along_task_vector']
+__all__ = ['entropy_from_logits', 'rankdata', 'spearman', 'prediction_stats', 'task_means', 'error_by_entropy_quantile',
+           'plot_entropy_vs_loss', 'plot_error_by_quantile', 'entropy_along_task_vector', 'plot_along_task_vector']
 
 # %% ../nbs/05_entropy.ipynb #8af11a0c
 def entropy_from_logits(logits: torch.Tensor) -> torch.Tensor:
@@ -57,6 +57,13 @@ def prediction_stats(zoo, state: dict, split: str = "test", tasks: list[str] | N
             out["correct"].append(z.argmax(-1) == y); out["task"].append(torch.full_like(y, i))
     return {k: torch.cat(v).cpu().numpy() for k, v in out.items()}
 
+def task_means(stats: dict[str, np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
+    "Mean entropy and accuracy (%) per task (in task order) from `prediction_stats`."
+    tasks = np.unique(stats["task"])
+    return (np.array([stats["entropy"][stats["task"] == i].mean() for i in tasks]),
+            np.array([100 * stats["correct"][stats["task"] == i].mean() for i in tasks]))
+
+
 # %% ../nbs/05_entropy.ipynb #411ba7f0
 def error_by_entropy_quantile(entropy, correct, n_bins: int = 10) -> tuple[np.ndarray, np.ndarray]:
     "Mean entropy and error rate (%) in `n_bins` equal-size bins of samples sorted by entropy."
@@ -96,8 +103,8 @@ def entropy_along_task_vector(zoo, alphas=(0.0, 0.25, 0.5, 0.75, 1.0), split: st
         h, a = [], []
         for alpha in alphas:
             state = {k: v + alpha * (zoo.finetuned[t][k] - v) if v.is_floating_point() else v for k, v in zoo.pretrained.items()}
-            s = prediction_stats(zoo, state, split, tasks=[t])
-            h.append(s["entropy"].mean()); a.append(100 * s["correct"].mean())
+            (ht,), (at,) = task_means(prediction_stats(zoo, state, split, tasks=[t]))
+            h.append(ht); a.append(at)
         out[t] = {"alpha": np.asarray(alphas, dtype=float), "entropy": np.array(h), "accuracy": np.array(a)}
     return out
 

@@ -195,7 +195,7 @@ def paper_table(zoo, *, steps: int = 500, batch_size: int = 16, n_unlabeled: int
     "Every row of the paper's ViT-B/32 table on `zoo` (accuracies on `split`): `(rows, adapted)`, the rows in `PAPER_VIT_B32`'s order and the four `AdaMergingResult`s (merged `state` dropped)."
     from adamerging_nb.core import Timer          # imported late, like `_zoo_cls`: `zoo.load_zoo` imports this module
     from adamerging_nb.zoo import evaluate
-    from adamerging_nb.task_vectors import task_vectors
+    from adamerging_nb.task_vectors import task_vectors, individual_row
     from adamerging_nb.arithmetic import weight_average, task_arithmetic
     from adamerging_nb.ties import ties_merging
     from adamerging_nb import taskwise, layerwise
@@ -205,10 +205,7 @@ def paper_table(zoo, *, steps: int = 500, batch_size: int = 16, n_unlabeled: int
         with Timer() as t: rows[name] = compute()
         if verbose: print(f"{name}: avg {rows[name]['avg']:.1f}% ({t.seconds:.0f}s)", flush=True)
     row("Pretrained", lambda: acc(zoo.pretrained))
-    def individual():
-        r = {t: acc(zoo.finetuned[t], [t])[t] for t in zoo.task_names}
-        return r | {"avg": sum(r.values()) / len(r)}
-    row("Individual", individual)
+    row("Individual", lambda: individual_row(zoo, split, batch_size=eval_batch_size, device=device))
     row("Weight averaging", lambda: acc(weight_average(zoo.finetuned)))
     tvs = task_vectors(zoo.finetuned, zoo.pretrained)
     row("Task arithmetic", lambda: acc(task_arithmetic(zoo.pretrained, tvs, lam=lam)))

@@ -282,6 +282,10 @@ def results_path(zoo, method: str, config: dict, suffix: str = ".json") -> Path:
     "Where `method`'s results on this zoo with `config` are cached: `cache_dir('results')/{method}-{fingerprint}-{hash}{suffix}`."
     return cache_dir("results") / f"{method}-{zoo_fingerprint(zoo)}-{config_hash(config)}{suffix}"
 
+def _coefficients_path(zoo, layerwise: bool, plus: bool, config: dict) -> Path:
+    "Where `adamerging_rows` keeps the learned coefficients of one variant."
+    return results_path(zoo, ("layerwise" if layerwise else "taskwise") + "++" * plus, config, ".safetensors")
+
 def adamerging_rows(zoo, layerwise: bool = False, steps: int = 500, batch_size: int = 16, seed: int = 0,
                     cache: bool = True, **kwargs) -> dict[str, dict]:
     "Rows of task- (or layer-) wise AdaMerging and AdaMerging++ for `results_table`; `cache`: rows and coefficients kept on disk."
@@ -289,7 +293,7 @@ def adamerging_rows(zoo, layerwise: bool = False, steps: int = 500, batch_size: 
     method, label = ("layerwise", "Layer-wise") if layerwise else ("taskwise", "Task-wise")
     config = dict(steps=steps, batch_size=batch_size, seed=seed, **kwargs)
     rows_path = results_path(zoo, method, config)
-    coef_paths = {plus: results_path(zoo, method + "++" * plus, config, ".safetensors") for plus in (False, True)}
+    coef_paths = {plus: _coefficients_path(zoo, layerwise, plus, config) for plus in (False, True)}
     if cache and rows_path.exists() and all(p.exists() for p in coef_paths.values()): return load_json(rows_path)
     rows = {}
     for plus in (False, True):
@@ -302,8 +306,7 @@ def adamerging_rows(zoo, layerwise: bool = False, steps: int = 500, batch_size: 
 def adamerging_coefficients(zoo, layerwise: bool = False, plus: bool = False, steps: int = 500, batch_size: int = 16,
                             seed: int = 0, **kwargs) -> AdaMergingResult:
     "The learned coefficients behind a row of `adamerging_rows` (run and cached by it), without the merged state."
-    config = dict(steps=steps, batch_size=batch_size, seed=seed, **kwargs)
-    path = results_path(zoo, ("layerwise" if layerwise else "taskwise") + "++" * plus, config, ".safetensors")
+    path = _coefficients_path(zoo, layerwise, plus, dict(steps=steps, batch_size=batch_size, seed=seed, **kwargs))
     if not path.exists(): adamerging_rows(zoo, layerwise, steps=steps, batch_size=batch_size, seed=seed, **kwargs)
     c = load_coefficients(path, zoo.task_names)
     return AdaMergingResult(list(zoo.task_names), safetensors_metadata(path)["keys"], c, state={}, history=[],
@@ -355,12 +358,9 @@ def check_adamerging_run(zoo, result: AdaMergingResult, plus: bool = False, init
 def coefficient_sensitivity(zoo, base: float = 0.3, delta: float = 0.2, split: str = "test",
                             plus: bool = False) -> dict[str, dict[str, float]]:
     "Raise each task's coefficient alone from `base` to `base + delta`: the change of the summed mean entropy and of the average (and own-task) accuracy."
-    from adamerging_nb.entropy import prediction_stats
+    from adamerging_nb.entropy import prediction_stats, task_means
     names = list(zoo.task_names); T = len(names)
-    def per_task(coefficients):
-        s = prediction_stats(zoo, merged_state(zoo, coefficients, plus=plus), split)
-        return (np.array([s["entropy"][s["task"] == i].mean() for i in range(T)]),
-                np.array([100 * s["correct"][s["task"] == i].mean() for i in range(T)]))
+    def per_task(coefficients): return task_means(prediction_stats(zoo, merged_state(zoo, coefficients, plus=plus), split))
     h0, a0 = per_task(torch.full((T,), base))
     out = {}
     for j, t in enumerate(progress(names, desc="one coefficient at a time", leave=False)):
