@@ -21,12 +21,12 @@ from .task_vectors import float_keys, check_same_layout, task_vectors
 from .ties import ties_task_vectors
 
 # %% auto #0
-__all__ = ['stack_task_vectors', 'expand_coefficients', 'merge_task_vectors', 'random_zoo', 'multitask_entropy', 'UnlabeledPool',
-           'AdaMergingResult', 'adapt_coefficients', 'save_coefficients', 'load_coefficients',
-           'coefficients_from_published', 'zoo_task_vectors', 'adamerging', 'adapt', 'merged_state',
-           'plot_trajectories', 'reference_rows', 'zoo_fingerprint', 'results_path', 'adamerging_rows',
+__all__ = ['stack_task_vectors', 'expand_coefficients', 'merge_task_vectors', 'random_zoo', 'multitask_logits',
+           'multitask_entropy', 'UnlabeledPool', 'AdaMergingResult', 'adapt_coefficients', 'save_coefficients',
+           'load_coefficients', 'coefficients_from_published', 'zoo_task_vectors', 'adamerging', 'adapt',
+           'merged_state', 'plot_trajectories', 'reference_rows', 'zoo_fingerprint', 'results_path', 'adamerging_rows',
            'adamerging_coefficients', 'taskwise_rows', 'mean_entropy', 'compare_methods', 'check_adamerging_run',
-           'coefficient_sensitivity', 'surrogate_agrees', 'plot_coefficient_sensitivity']
+           'coefficient_sensitivity', 'surrogate_agrees', 'plot_coefficient_sensitivity', 'supervised_merging']
 
 # %% ../nbs/06_taskwise.ipynb #5e49075a
 def stack_task_vectors(task_vectors: dict[str, dict], device=None, dtype=None) -> dict[str, torch.Tensor]:
@@ -83,29 +83,42 @@ def random_zoo(n_tasks: int = 3, n_classes: int = 5, n_images: int = 16, seed: i
                            logit_scale=100.0, model=model, tasks=tasks)
 
 # %% ../nbs/06_taskwise.ipynb #9715e703
+def multitask_logits(model: torch.nn.Module, state: dict, images: torch.Tensor, heads: list[torch.Tensor],
+                     logit_scale: float, sizes: list[int]) -> list[torch.Tensor]:
+    "Per-task logits from one forward of the concatenated `images` (split by `sizes`), each through its task's frozen head."
+    feats = F.normalize(functional_call(model, state, (images,)), dim=-1)
+    return [logit_scale * f @ w.to(f.dtype) for f, w in zip(feats.split(sizes), heads)]
+
 def multitask_entropy(model: torch.nn.Module, state: dict, images: torch.Tensor, heads: list[torch.Tensor],
                       logit_scale: float, sizes: list[int]) -> torch.Tensor:
     "Sum over tasks of the mean prediction entropy: one forward of the concatenated `images`, split by `sizes`."
-    feats = F.normalize(functional_call(model, state, (images,)), dim=-1)
-    return sum(entropy_from_logits(logit_scale * f @ w.to(f.dtype)).mean() for f, w in zip(feats.split(sizes), heads))
+    return sum(entropy_from_logits(l).mean() for l in multitask_logits(model, state, images, heads, logit_scale, sizes))
 
 # %% ../nbs/06_taskwise.ipynb #c5da568e
 class UnlabeledPool:
-    "Unlabeled images of all tasks on `device`; `sample(b)` returns `b` random images per task, concatenated task by task."
-    def __init__(self, images: list[torch.Tensor], device=None, seed: int = 0, dtype=None):
+    "Images of all tasks on `device`; `sample(b)` returns `b` random images per task, concatenated task by task."
+    def __init__(self, images: list[torch.Tensor], device=None, seed: int = 0, dtype=None,
+                 labels: list[torch.Tensor] | None = None):
         if not images: raise ValueError("empty task list: no unlabeled images")
         if any(len(x) == 0 for x in images): raise ValueError("every task needs at least one unlabeled image")
+        if labels is not None and [len(y) for y in labels] != [len(x) for x in images]:
+            raise ValueError(f"labels per task {[len(y) for y in labels]} do not match images per task {[len(x) for x in images]}")
         self.device = get_device(device)
         self.images = torch.cat([x.to(dtype) if dtype else x for x in images]).to(self.device)
+        self.labels = None if labels is None else torch.cat(list(labels)).long().to(self.device)   # only for the supervised bound
         n = torch.tensor([len(x) for x in images], device=self.device)
         self.counts, self.offsets = n, torch.cumsum(n, 0) - n
         self.generator = torch.Generator(self.device).manual_seed(seed)
 
-    def sample(self, batch_size: int) -> torch.Tensor:
-        "`batch_size` images per task drawn with replacement: shape `(T * batch_size, ...)`."
+    def indices(self, batch_size: int) -> torch.Tensor:
+        "Indices of `batch_size` images per task drawn with replacement, task by task: shape `(T * batch_size,)`."
         u = torch.rand(len(self.counts), batch_size, generator=self.generator, device=self.device)
         idx = (u * self.counts[:, None]).long().clamp_max_(self.counts[:, None] - 1) + self.offsets[:, None]
-        return self.images[idx.flatten()]
+        return idx.flatten()
+
+    def sample(self, batch_size: int) -> torch.Tensor:
+        "`batch_size` images per task drawn with replacement: shape `(T * batch_size, ...)`."
+        return self.images[self.indices(batch_size)]
 
 # %% ../nbs/06_taskwise.ipynb #669f04cb
 @dataclasses.dataclass
@@ -115,7 +128,7 @@ class AdaMergingResult:
     keys: list[str]                 # the K parameter tensors that have coefficients, in row order
     coefficients: torch.Tensor      # on the CPU
     state: dict                     # merged visual state dict, theta_0 + sum_t lambda_t tau_t
-    history: list[float]            # loss (summed entropy) at every step
+    history: list[float]            # loss at every step (summed entropy; cross-entropy if supervised)
     trajectory: torch.Tensor        # (steps + 1, *coefficients.shape): coefficients before each step and at the end
     seconds: float = 0.0
 
@@ -133,11 +146,12 @@ def adapt_coefficients(model: torch.nn.Module, pretrained: dict, task_vectors: d
                        heads: dict[str, torch.Tensor], images: dict[str, torch.Tensor], logit_scale: float, *,
                        layerwise: bool = False, steps: int = 500, batch_size: int = 16, init: float = 0.3,
                        lr: float = 1e-3, clamp: tuple[float, float] = (0.0, 1.0), device=None, seed: int = 0,
-                       callback=None, amp: bool = False, desc: str | None = None) -> AdaMergingResult:
-    "Learn merging coefficients by minimising the summed prediction entropy on the unlabeled `images` of every task."
+                       callback=None, amp: bool = False, desc: str | None = None,
+                       labels: dict[str, torch.Tensor] | None = None) -> AdaMergingResult:
+    "Learn merging coefficients by minimising the summed prediction entropy on the unlabeled `images` of every task (with `labels`: the summed cross-entropy instead)."
     if not task_vectors: raise ValueError("empty task list: nothing to merge")
     names = list(task_vectors)
-    for what, d in (("heads", heads), ("images", images)):
+    for what, d in (("heads", heads), ("images", images)) + ((("labels", labels),) if labels is not None else ()):
         if set(d) != set(names): raise KeyError(f"{what} are for tasks {sorted(d)}, task vectors for {sorted(names)}")
     device = get_device(device); seed_everything(seed)
     stacked = stack_task_vectors(task_vectors, device=device)
@@ -148,17 +162,21 @@ def adapt_coefficients(model: torch.nn.Module, pretrained: dict, task_vectors: d
     model = model.to(device).eval()          # its own parameters are never used: functional_call swaps them out
     dtype = theta0[keys[0]].dtype
     head_list = [heads[t].to(device, dtype) for t in names]
-    pool = UnlabeledPool([images[t] for t in names], device, seed, dtype=dtype)
+    pool = UnlabeledPool([images[t] for t in names], device, seed, dtype=dtype,
+                         labels=None if labels is None else [labels[t] for t in names])
+    sizes = [batch_size] * len(names)
     lam = torch.full((len(keys), len(names)) if layerwise else (len(names),), float(init), device=device,
                      dtype=dtype).clamp_(*clamp).requires_grad_()
     opt = torch.optim.Adam([lam], lr=lr)
     losses, traj, t0 = [], [lam.detach().clone()], time.perf_counter()
     kind = "layer-wise" if layerwise else "task-wise"
     for step in progress(range(steps), desc=desc or f"{kind} AdaMerging"):
-        x = pool.sample(batch_size)
+        idx = pool.indices(batch_size)
         with torch.autocast(device.type, dtype=torch.bfloat16, enabled=amp):
-            loss = multitask_entropy(model, merge_task_vectors(theta0, stacked, lam), x, head_list, logit_scale,
-                                     [batch_size] * len(names))
+            logits = multitask_logits(model, merge_task_vectors(theta0, stacked, lam), pool.images[idx], head_list,
+                                      logit_scale, sizes)
+            if pool.labels is None: loss = sum(entropy_from_logits(l).mean() for l in logits)
+            else: loss = sum(F.cross_entropy(l.float(), y) for l, y in zip(logits, pool.labels[idx].split(sizes)))
         opt.zero_grad(set_to_none=True)
         loss.backward()
         opt.step()
@@ -385,3 +403,20 @@ def plot_coefficient_sensitivity(sensitivity: dict[str, dict[str, float]], title
            title=f"{title}\ngreen: entropy points the way accuracy goes; red: it misleads")
     fig.tight_layout()
     return fig
+
+# %% ../nbs/06_taskwise.ipynb #4644d2c1
+def supervised_merging(zoo, *, layerwise: bool, tasks: list[str] | None = None, split: str = "val", steps: int = 100,
+                       batch_size: int = 32, plus: bool = False, init: float = 0.3, lr: float = 1e-2, device=None,
+                       seed: int = 0, callback=None) -> AdaMergingResult:
+    "Upper bound for AdaMerging: the same coefficients learned by cross-entropy on the *labelled* `split` (not test)."
+    if split == "test": raise ValueError("supervised_merging learns on labelled data: use a validation split, not 'test'")
+    tasks = list(zoo.task_names if tasks is None else tasks)
+    tvs = zoo_task_vectors(zoo, tasks, plus=plus)
+    images, labels = {}, {}
+    for t in tasks:
+        xs, ys = zip(*zoo.tasks[t].batches(split))
+        images[t], labels[t] = torch.cat(xs), torch.cat(ys)
+    name = f"supervised {'layer' if layerwise else 'task'}-wise merging{'++' if plus else ''}"
+    return adapt_coefficients(zoo.model.visual, zoo.pretrained, tvs, {t: zoo.heads[t] for t in tasks}, images,
+                              zoo.logit_scale, layerwise=layerwise, steps=steps, batch_size=batch_size, init=init,
+                              lr=lr, device=device, seed=seed, callback=callback, desc=name, labels=labels)
