@@ -16,7 +16,7 @@ from .arithmetic import best_value, plot_sweep, sweep
 # %% auto #0
 __all__ = ['MERGES', 'KS', 'TIES_LAMBDAS', 'topk_threshold', 'trim', 'elect_sign', 'ties_task_vectors', 'disjoint_merge',
            'ties_merge', 'ties_merging', 'sign_conflicts', 'plot_sign_conflicts', 'ties_grid', 'best_k_lambda',
-           'plot_ties_grid', 'ties_rows']
+           'plot_ties_grid', 'ties_rows', 'trim_retention']
 
 # %% ../nbs/04_ties.ipynb #8ab6450a
 def _check_k(k: float) -> float:
@@ -167,3 +167,16 @@ def ties_rows(zoo, ks: Sequence[float] = KS, lambdas: Mapping[str, Sequence[floa
         if verbose: print(f"TIES ({merge}): k = {k:g}, λ = {lam:g}, chosen on {split!r}")
         rows[f"TIES ({merge})"] = evaluate(ties_merging(zoo.pretrained, tvs, k=k, lam=lam, merge=merge), zoo, split="test")
     return rows
+
+# %% ../nbs/04_ties.ipynb #85a576bf
+def trim_retention(zoo, ks: Sequence[float] = (1.0, 0.5, 0.2, 0.1, 0.05), split: str = "val",
+                   scope: str = "global") -> dict[float, dict[str, float]]:
+    "`{k: accuracies}`: each task with its own task vector trimmed to the top `k`, $\\theta_0 + \\mathrm{trim}_k(\\tau_t)$ (plus `avg`)."
+    from adamerging_nb.zoo import evaluate
+    tvs = task_vectors(zoo.finetuned, zoo.pretrained)
+    out = {}
+    for k in ks:
+        acc = {t: evaluate(apply_task_vector(zoo.pretrained, trim(tvs[t], k, scope), 1.0), zoo, split, tasks=[t])[t]
+               for t in zoo.task_names}
+        out[float(k)] = acc | {"avg": sum(acc.values()) / len(acc)}
+    return out
