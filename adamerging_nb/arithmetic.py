@@ -11,7 +11,8 @@ import matplotlib.pyplot as plt
 import torch
 
 from .core import progress
-from .task_vectors import _tv_list, apply_task_vector, check_same_layout, float_keys, task_vectors, tv_sum
+from .task_vectors import (_tv_list, apply_task_vector, check_same_layout, float_keys, own_task_row,
+                                        task_vectors, tv_sum)
 
 # %% auto #0
 __all__ = ['LAMBDAS', 'task_arithmetic', 'weight_average', 'sweep', 'best_value', 'plot_sweep', 'task_arithmetic_sweep',
@@ -135,7 +136,6 @@ def random_like(tv: Mapping[str, torch.Tensor], generator: torch.Generator) -> d
 
 def interference_rows(zoo, lam: float = 0.3, split: str = "test", seed: int = 0) -> dict[str, dict[str, float]]:
     "Accuracy of each task with its own vector, all vectors, the others' vectors (real, random of equal norms, lower/upper half)."
-    from adamerging_nb.zoo import evaluate
     names, theta0 = list(zoo.task_names), zoo.pretrained
     tvs = task_vectors({t: zoo.finetuned[t] for t in names}, theta0)
     g = torch.Generator().manual_seed(seed)
@@ -151,8 +151,5 @@ def interference_rows(zoo, lam: float = 0.3, split: str = "test", seed: int = 0)
                "other vectors, random same norms": lambda t: merge(others(t, noise)),
                "other vectors, lower half only": lambda t: merge(others(t, tvs), lambda k: lower_half(k, n_blocks)),
                "other vectors, upper half only": lambda t: merge(others(t, tvs), lambda k: not lower_half(k, n_blocks))}
-    rows = {}
-    for row, state_for in progress(weights.items(), desc="interference", leave=False):
-        acc = {t: evaluate(state_for(t), zoo, split, tasks=[t])[t] for t in names}
-        rows[row] = acc | {"avg": sum(acc.values()) / len(acc)}
-    return rows
+    return {row: own_task_row(zoo, state_for, split)
+            for row, state_for in progress(weights.items(), desc="interference", leave=False)}

@@ -15,8 +15,8 @@ from .core import check_finite
 # %% auto #0
 __all__ = ['float_keys', 'check_same_layout', 'task_vector', 'task_vectors', 'tv_add', 'tv_sub', 'tv_scale', 'tv_neg', 'tv_sum',
            'apply_task_vector', 'flatten_tv', 'unflatten_tv', 'tv_dot', 'tv_norm', 'key_norms', 'tv_cosine',
-           'cosine_matrix', 'plot_cosine_matrix', 'plot_key_norms', 'negate_task', 'individual_row', 'baseline_rows',
-           'negation_rows']
+           'cosine_matrix', 'plot_cosine_matrix', 'plot_key_norms', 'negate_task', 'own_task_row', 'individual_row',
+           'baseline_rows', 'negation_rows']
 
 # %% ../nbs/02_task_vectors.ipynb #67dda67b
 def float_keys(state: Mapping[str, torch.Tensor]) -> list[str]:
@@ -192,11 +192,15 @@ def negate_task(pretrained: Mapping[str, torch.Tensor], tv: Mapping[str, torch.T
     return apply_task_vector(pretrained, tv, -lam)
 
 # %% ../nbs/02_task_vectors.ipynb #cb72a9c7
+def own_task_row(zoo, state_for, split: str = "test", **eval_kwargs) -> dict[str, float]:
+    "Accuracy of `state_for(t)` on task `t` alone, for every task, plus 'avg' (`eval_kwargs` go to `evaluate`)."
+    from adamerging_nb.zoo import evaluate
+    row = {t: evaluate(state_for(t), zoo, split=split, tasks=[t], **eval_kwargs)[t] for t in zoo.task_names}
+    return row | {"avg": sum(row.values()) / len(row)}
+
 def individual_row(zoo, split: str = "test", **eval_kwargs) -> dict[str, float]:
     "Each fine-tuned model's accuracy on its own task, plus 'avg' (`eval_kwargs` go to `evaluate`)."
-    from adamerging_nb.zoo import evaluate
-    row = {t: evaluate(zoo.finetuned[t], zoo, split=split, tasks=[t], **eval_kwargs)[t] for t in zoo.task_names}
-    return row | {"avg": sum(row.values()) / len(row)}
+    return own_task_row(zoo, lambda t: zoo.finetuned[t], split, **eval_kwargs)
 
 def baseline_rows(zoo, split: str = "test") -> dict[str, dict[str, float]]:
     "Rows `Pretrained` (zero-shot $\\theta_0$) and `Individual` (each fine-tuned model on its own task) of the results table."

@@ -10,7 +10,7 @@ from collections.abc import Mapping, Sequence
 import matplotlib.pyplot as plt
 import torch
 
-from .task_vectors import _tv_list, apply_task_vector, flatten_tv, task_vectors, unflatten_tv
+from .task_vectors import _tv_list, apply_task_vector, flatten_tv, own_task_row, task_vectors, unflatten_tv
 from .arithmetic import best_value, plot_sweep, sweep
 
 # %% auto #0
@@ -172,11 +172,6 @@ def ties_rows(zoo, ks: Sequence[float] = KS, lambdas: Mapping[str, Sequence[floa
 def trim_retention(zoo, ks: Sequence[float] = (1.0, 0.5, 0.2, 0.1, 0.05), split: str = "val",
                    scope: str = "global") -> dict[float, dict[str, float]]:
     "`{k: accuracies}`: each task with its own task vector trimmed to the top `k`, $\\theta_0 + \\mathrm{trim}_k(\\tau_t)$ (plus `avg`)."
-    from adamerging_nb.zoo import evaluate
     tvs = task_vectors(zoo.finetuned, zoo.pretrained)
-    out = {}
-    for k in ks:
-        acc = {t: evaluate(apply_task_vector(zoo.pretrained, trim(tvs[t], k, scope), 1.0), zoo, split, tasks=[t])[t]
-               for t in zoo.task_names}
-        out[float(k)] = acc | {"avg": sum(acc.values()) / len(acc)}
-    return out
+    return {float(k): own_task_row(zoo, lambda t: apply_task_vector(zoo.pretrained, trim(tvs[t], k, scope), 1.0), split)
+            for k in ks}
