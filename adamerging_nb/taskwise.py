@@ -26,7 +26,8 @@ __all__ = ['stack_task_vectors', 'expand_coefficients', 'merge_task_vectors', 'r
            'load_coefficients', 'coefficients_from_published', 'zoo_task_vectors', 'adamerging', 'adapt',
            'merged_state', 'plot_trajectories', 'reference_rows', 'zoo_fingerprint', 'results_path', 'adamerging_rows',
            'adamerging_coefficients', 'taskwise_rows', 'mean_entropy', 'compare_methods', 'check_adamerging_run',
-           'coefficient_sensitivity', 'surrogate_agrees', 'plot_coefficient_sensitivity', 'supervised_merging']
+           'coefficient_sensitivity', 'surrogate_agrees', 'plot_coefficient_sensitivity', 'entropy_gradient_split',
+           'gradient_agreement', 'plot_gradient_split', 'supervised_merging']
 
 # %% ../nbs/06_taskwise.ipynb #5e49075a
 def stack_task_vectors(task_vectors: dict[str, dict], device=None, dtype=None) -> dict[str, torch.Tensor]:
@@ -402,6 +403,56 @@ def plot_coefficient_sensitivity(sensitivity: dict[str, dict[str, float]], title
     ax.set(xlabel="Δ summed entropy (AdaMerging raises λ if < 0)", ylabel="Δ average accuracy (points)",
            title=f"{title}\ngreen: entropy points the way accuracy goes; red: it misleads")
     fig.tight_layout()
+    return fig
+
+# %% ../nbs/06_taskwise.ipynb #7f0db3a6
+def entropy_gradient_split(zoo, coefficients=None, n: int = 256, split: str = "test", plus: bool = False,
+                           tasks: list[str] | None = None) -> dict[str, np.ndarray]:
+    """`(T, T)` matrices `G[s, t]` = d(loss on task s's images)/d(λ_t) at task-wise `coefficients` (default 0.3):
+    `ce` (cross-entropy, needs labels: used only to judge), `entropy` (AdaMerging's mean entropy), and the entropy's
+    parts from the images the merged model gets `right` and `wrong` (`right + wrong = entropy`); plus `accuracy` per task."""
+    names = list(zoo.task_names if tasks is None else tasks); T = len(names)
+    stacked = stack_task_vectors(zoo_task_vectors(zoo, names, plus=plus))
+    lam0 = torch.full((T,), 0.3) if coefficients is None else torch.as_tensor(coefficients, dtype=torch.float32)
+    if lam0.shape != (T,): raise ValueError(f"coefficients of shape {tuple(lam0.shape)}; expected task-wise ({T},)")
+    visual = zoo.model.visual.eval()
+    out = {k: np.zeros((T, T)) for k in ("ce", "entropy", "right", "wrong")}; out["accuracy"] = np.zeros(T)
+    def grad_of(x, head, loss_fn):
+        lam = lam0.clone().requires_grad_()
+        logits = multitask_logits(visual, merge_task_vectors(zoo.pretrained, stacked, lam), x, [head],
+                                  zoo.logit_scale, [len(x)])[0]
+        (g,) = torch.autograd.grad(loss_fn(logits), lam)
+        return g.numpy(), logits.detach()
+    for s, t in enumerate(progress(names, desc="entropy vs cross-entropy gradients", leave=False)):
+        x = zoo.tasks[t].images(split)[:n]; y = zoo.tasks[t].labels(split)[:n]; head = zoo.heads[t]
+        out["ce"][s], logits = grad_of(x, head, lambda l: F.cross_entropy(l, y))
+        right = logits.argmax(-1) == y
+        out["accuracy"][s] = float(right.float().mean())
+        out["entropy"][s], _ = grad_of(x, head, lambda l: entropy_from_logits(l).mean())
+        for part, mask in (("right", right), ("wrong", ~right)):   # sum over the part / all images: the parts add up
+            out[part][s], _ = grad_of(x, head, lambda l, m=mask: entropy_from_logits(l)[m].sum() / len(x))
+    return out
+
+def gradient_agreement(split: dict[str, np.ndarray]) -> dict[str, float]:
+    """Pearson r of each entropy gradient matrix with the cross-entropy one (all `T x T` entries), the `right` share of
+    the entropy gradient, and the fraction of interference entries (s != t, raising λ_t hurts task s) where entropy rewards it."""
+    r = lambda a: float(np.corrcoef(a.ravel(), split["ce"].ravel())[0, 1])
+    share = np.abs(split["right"]).sum() / (np.abs(split["right"]).sum() + np.abs(split["wrong"]).sum())
+    hurts = (split["ce"] > 0) & ~np.eye(len(split["ce"]), dtype=bool)     # another task's λ whose increase hurts task s
+    return {"r_entropy": r(split["entropy"]), "r_right": r(split["right"]), "r_wrong": r(split["wrong"]),
+            "right_share": float(share), "interference_rewarded": float((split["entropy"][hurts] < 0).mean()),
+            "accuracy": float(split["accuracy"].mean() * 100)}
+
+def plot_gradient_split(split: dict[str, np.ndarray], title: str = "d loss_s / d λ_t at λ = 0.3"):
+    "Each entry of the entropy gradient (all images, right ones, wrong ones) against the cross-entropy gradient."
+    agree = gradient_agreement(split)
+    fig, axes = plt.subplots(1, 3, figsize=(12, 3.8), sharex=True)
+    for ax, part, colour in zip(axes, ("entropy", "right", "wrong"), ("tab:grey", "tab:green", "tab:red")):
+        ax.scatter(split["ce"].ravel(), split[part].ravel(), s=14, c=colour)
+        ax.axhline(0, c="grey", lw=.6); ax.axvline(0, c="grey", lw=.6)
+        ax.set(title=f"{'all images' if part == 'entropy' else part + ' predictions'}: r = {agree['r_' + part]:+.2f}",
+               xlabel="d cross-entropy / d λ (labels)", ylabel="d entropy / d λ" if part == "entropy" else None)
+    fig.suptitle(title); fig.tight_layout()
     return fig
 
 # %% ../nbs/06_taskwise.ipynb #4644d2c1
