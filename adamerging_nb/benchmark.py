@@ -4,20 +4,20 @@
 
 # %% ../nbs/10_benchmark.ipynb #5021da9a
 from __future__ import annotations
-import argparse, copy, gc, json, os, statistics, threading, time
+import argparse, copy, gc, json, os, statistics, subprocess, sys, tempfile, threading, time
 from pathlib import Path
 
 import torch
 import torch.nn.functional as F
 
-from .core import get_device, seed_everything, save_json
+from .core import get_device, seed_everything, save_json, load_json
 from .entropy import entropy_from_logits
 from .task_vectors import task_vectors
 from .taskwise import adapt_coefficients, random_zoo
 
 # %% auto #0
-__all__ = ['PROBLEMS', 'NaiveAdaMerging', 'PeakRSS', 'measure', 'vit_b32_problem', 'tiny_problem', 'bench_ours', 'bench_naive',
-           'build_parser', 'main']
+__all__ = ['PROBLEMS', 'METHODS', 'NaiveAdaMerging', 'PeakRSS', 'measure', 'vit_b32_problem', 'tiny_problem', 'bench_ours',
+           'bench_naive', 'build_parser', 'measure_here', 'measure_isolated', 'main']
 
 # %% ../nbs/10_benchmark.ipynb #abc8ddd3
 def _set_tensor(module: torch.nn.Module, name: str, value: torch.Tensor):
@@ -150,40 +150,63 @@ def bench_naive(problem, steps, warmup, batch_size, device) -> dict:
 PROBLEMS = {"tiny": lambda a: tiny_problem(a.tasks, use_zoo=True),
             "random-tiny": lambda a: tiny_problem(a.tasks, use_zoo=False),
             "vit-b-32": lambda a: vit_b32_problem(a.tasks, n_images=2 * a.batch_size)}
+METHODS = {"ours": lambda problem, a, device: bench_ours(problem, a.steps, a.warmup, a.batch_size, device, a.amp),
+           "naive": lambda problem, a, device: bench_naive(problem, a.steps, a.warmup, a.batch_size, device)}
 
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="adamerging bench", description="Seconds per layer-wise AdaMerging step and peak memory, ours vs naive.")
     p.add_argument("--models", nargs="+", default=["tiny", "vit-b-32"], choices=list(PROBLEMS))
+    p.add_argument("--methods", nargs="+", default=list(METHODS), choices=list(METHODS))
     p.add_argument("--steps", type=int, default=20, help="timed steps (default 20)")
     p.add_argument("--warmup", type=int, default=3, help="untimed warm-up steps (default 3)")
     p.add_argument("--tasks", type=int, default=8); p.add_argument("--batch-size", type=int, default=16)
     p.add_argument("--device", default=None, help="default: cuda when available, else cpu")
-    p.add_argument("--no-naive", action="store_true", help="skip the naive baseline")
+    p.add_argument("--no-naive", action="store_true", help="skip the naive baseline (same as --methods ours)")
     p.add_argument("--amp", action="store_true", help="bfloat16 autocast for ours")
     p.add_argument("--threads", type=int, default=None, help="torch CPU threads")
+    p.add_argument("--in-process", action="store_true",
+                   help="on a CPU, measure every run in this process (default: each run in a fresh process)")
     p.add_argument("--json", type=Path, default=None, help="also write the results here")
     return p
+
+def measure_here(model: str, method: str, args, device) -> dict:
+    "Build the `model` problem and time `method` on it, in this process."
+    problem = PROBLEMS[model](args)
+    try: return {"model": model, "method": method, "device": str(device), **METHODS[method](problem, args, device)}
+    finally: del problem; gc.collect()
+
+def measure_isolated(model: str, method: str, args) -> dict:
+    "The same in a fresh Python process: memory an earlier run freed stays in this process's heap and would hide the next run's peak."
+    argv = ["--models", model, "--methods", method, "--in-process", "--steps", str(args.steps), "--warmup", str(args.warmup),
+            "--tasks", str(args.tasks), "--batch-size", str(args.batch_size)]
+    argv += (["--device", args.device] if args.device else []) + (["--amp"] if args.amp else [])
+    argv += ["--threads", str(args.threads or torch.get_num_threads())]
+    with tempfile.TemporaryDirectory() as d:
+        out = Path(d) / "result.json"
+        code = "import sys; from adamerging_nb.benchmark import main; sys.exit(main(sys.argv[1:]))"
+        done = subprocess.run([sys.executable, "-c", code, *argv, "--json", str(out)], stdout=subprocess.DEVNULL)
+        if done.returncode != 0 or not out.exists():
+            raise RuntimeError(f"benchmark of {method} on {model} failed in its own process (exit {done.returncode})")
+        return load_json(out)["results"][0]
 
 def main(argv: list[str] | None = None) -> int:
     "`adamerging bench ARGS`: print seconds/step and peak memory of layer-wise AdaMerging, ours and naive."
     args = build_parser().parse_args(argv)
     if args.threads: torch.set_num_threads(args.threads)
     device = get_device(args.device)
+    methods = ["ours"] if args.no_naive else args.methods
+    isolate = device.type == "cpu" and not args.in_process
     name = torch.cuda.get_device_name(device) if device.type == "cuda" else f"cpu ({torch.get_num_threads()} threads)"
     print(f"layer-wise AdaMerging, {args.tasks} tasks x {args.batch_size} images/step, {args.steps} timed steps after "
-          f"{args.warmup} warm-up, on {name}")
+          f"{args.warmup} warm-up, on {name}" + (", each run in its own process" if isolate else ""))
     print(f"{'model':12s} {'method':8s} {'s/step':>9s} {'peak MB':>9s}")
     results = []
     for m in args.models:
-        problem = PROBLEMS[m](args)
-        runs = [("ours", lambda: bench_ours(problem, args.steps, args.warmup, args.batch_size, device, args.amp))]
-        if not args.no_naive: runs.append(("naive", lambda: bench_naive(problem, args.steps, args.warmup, args.batch_size, device)))
-        for method, fn in runs:
-            r = {"model": m, "method": method, "device": str(device), **fn()}
+        for method in methods:
+            r = measure_isolated(m, method, args) if isolate else measure_here(m, method, args, device)
             results.append(r)
             print(f"{m:12s} {method:8s} {r['s_per_step']:9.4f} {r['peak_mb']:9.1f}", flush=True)
-        mine = [r for r in results if r["model"] == m]
-        if len(mine) == 2: print(f"{'':12s} speed-up {mine[1]['s_per_step'] / mine[0]['s_per_step']:.1f}x")
-        del problem; gc.collect()
+        by = {r["method"]: r["s_per_step"] for r in results if r["model"] == m}
+        if {"ours", "naive"} <= set(by): print(f"{'':12s} speed-up {by['naive'] / by['ours']:.1f}x")
     if args.json: save_json({"device": name, "args": {k: str(v) for k, v in vars(args).items()}, "results": results}, args.json)
     return 0
