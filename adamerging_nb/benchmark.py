@@ -169,10 +169,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", type=Path, default=None, help="also write the results here")
     return p
 
-def measure_here(model: str, method: str, args, device) -> dict:
-    "Build the `model` problem and time `method` on it, in this process."
+def measure_here(model: str, methods: list[str], args, device) -> list[dict]:
+    "Build the `model` problem once and time each of `methods` on it, in this process."
     problem = PROBLEMS[model](args)
-    try: return {"model": model, "method": method, "device": str(device), **METHODS[method](problem, args, device)}
+    try: return [{"model": model, "method": m, "device": str(device), **METHODS[m](problem, args, device)} for m in methods]
     finally: del problem; gc.collect()
 
 def measure_isolated(model: str, method: str, args) -> dict:
@@ -202,10 +202,9 @@ def main(argv: list[str] | None = None) -> int:
     print(f"{'model':12s} {'method':8s} {'s/step':>9s} {'peak MB':>9s}")
     results = []
     for m in args.models:
-        for method in methods:
-            r = measure_isolated(m, method, args) if isolate else measure_here(m, method, args, device)
-            results.append(r)
-            print(f"{m:12s} {method:8s} {r['s_per_step']:9.4f} {r['peak_mb']:9.1f}", flush=True)
+        runs = [measure_isolated(m, method, args) for method in methods] if isolate else measure_here(m, methods, args, device)
+        for r in runs: print(f"{m:12s} {r['method']:8s} {r['s_per_step']:9.4f} {r['peak_mb']:9.1f}", flush=True)
+        results += runs
         by = {r["method"]: r["s_per_step"] for r in results if r["model"] == m}
         if {"ours", "naive"} <= set(by): print(f"{'':12s} speed-up {by['naive'] / by['ours']:.1f}x")
     if args.json: save_json({"device": name, "args": {k: str(v) for k, v in vars(args).items()}, "results": results}, args.json)
