@@ -22,12 +22,12 @@ from .ties import ties_task_vectors
 
 # %% auto #0
 __all__ = ['stack_task_vectors', 'expand_coefficients', 'merge_task_vectors', 'random_zoo', 'multitask_logits',
-           'multitask_entropy', 'UnlabeledPool', 'AdaMergingResult', 'adapt_coefficients', 'save_coefficients',
-           'load_coefficients', 'coefficients_from_published', 'zoo_task_vectors', 'adamerging', 'adapt',
-           'merged_state', 'plot_trajectories', 'reference_rows', 'zoo_fingerprint', 'results_path', 'adamerging_rows',
-           'adamerging_coefficients', 'taskwise_rows', 'mean_entropy', 'compare_methods', 'check_adamerging_run',
-           'coefficient_sensitivity', 'surrogate_agrees', 'plot_coefficient_sensitivity', 'entropy_gradient_split',
-           'gradient_agreement', 'plot_gradient_split', 'supervised_merging']
+           'multitask_entropy', 'multitask_cross_entropy', 'UnlabeledPool', 'AdaMergingResult', 'adapt_coefficients',
+           'save_coefficients', 'load_coefficients', 'coefficients_from_published', 'zoo_task_vectors', 'adamerging',
+           'adapt', 'merged_state', 'plot_trajectories', 'reference_rows', 'zoo_fingerprint', 'results_path',
+           'adamerging_rows', 'adamerging_coefficients', 'taskwise_rows', 'mean_entropy', 'compare_methods',
+           'check_adamerging_run', 'coefficient_sensitivity', 'surrogate_agrees', 'plot_coefficient_sensitivity',
+           'entropy_gradient_split', 'gradient_agreement', 'plot_gradient_split', 'supervised_merging']
 
 # %% ../nbs/06_taskwise.ipynb #5e49075a
 def stack_task_vectors(task_vectors: dict[str, dict], device=None, dtype=None) -> dict[str, torch.Tensor]:
@@ -94,6 +94,12 @@ def multitask_entropy(model: torch.nn.Module, state: dict, images: torch.Tensor,
                       logit_scale: float, sizes: list[int]) -> torch.Tensor:
     "Sum over tasks of the mean prediction entropy: one forward of the concatenated `images`, split by `sizes`."
     return sum(entropy_from_logits(l).mean() for l in multitask_logits(model, state, images, heads, logit_scale, sizes))
+
+def multitask_cross_entropy(model: torch.nn.Module, state: dict, images: torch.Tensor, heads: list[torch.Tensor],
+                            logit_scale: float, sizes: list[int], labels: torch.Tensor) -> torch.Tensor:
+    "Sum over tasks of the mean cross-entropy against `labels` (concatenated like `images`): the supervised bound's loss."
+    logits = multitask_logits(model, state, images, heads, logit_scale, sizes)
+    return sum(F.cross_entropy(l.float(), y) for l, y in zip(logits, labels.split(sizes)))
 
 # %% ../nbs/06_taskwise.ipynb #c5da568e
 class UnlabeledPool:
@@ -174,10 +180,10 @@ def adapt_coefficients(model: torch.nn.Module, pretrained: dict, task_vectors: d
     for step in progress(range(steps), desc=desc or f"{kind} AdaMerging"):
         idx = pool.indices(batch_size)
         with torch.autocast(device.type, dtype=torch.bfloat16, enabled=amp):
-            logits = multitask_logits(model, merge_task_vectors(theta0, stacked, lam), pool.images[idx], head_list,
-                                      logit_scale, sizes)
-            if pool.labels is None: loss = sum(entropy_from_logits(l).mean() for l in logits)
-            else: loss = sum(F.cross_entropy(l.float(), y) for l, y in zip(logits, pool.labels[idx].split(sizes)))
+            state = merge_task_vectors(theta0, stacked, lam)
+            if pool.labels is None: loss = multitask_entropy(model, state, pool.images[idx], head_list, logit_scale, sizes)
+            else: loss = multitask_cross_entropy(model, state, pool.images[idx], head_list, logit_scale, sizes,
+                                                 pool.labels[idx])
         opt.zero_grad(set_to_none=True)
         loss.backward()
         opt.step()
