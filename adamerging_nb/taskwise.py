@@ -26,8 +26,9 @@ __all__ = ['stack_task_vectors', 'expand_coefficients', 'merge_task_vectors', 'r
            'save_coefficients', 'load_coefficients', 'coefficients_from_published', 'zoo_task_vectors', 'adamerging',
            'adapt', 'merged_state', 'plot_trajectories', 'reference_rows', 'zoo_fingerprint', 'results_path',
            'adamerging_rows', 'adamerging_coefficients', 'taskwise_rows', 'mean_entropy', 'compare_methods',
-           'check_adamerging_run', 'coefficient_sensitivity', 'surrogate_agrees', 'plot_coefficient_sensitivity',
-           'entropy_gradient_split', 'gradient_agreement', 'plot_gradient_split', 'supervised_merging']
+           'check_adamerging_run', 'entropy_along_line', 'plot_entropy_along_line', 'coefficient_sensitivity',
+           'surrogate_agrees', 'plot_coefficient_sensitivity', 'entropy_gradient_split', 'gradient_agreement',
+           'plot_gradient_split', 'supervised_merging']
 
 # %% ../nbs/06_taskwise.ipynb #5e49075a
 def stack_task_vectors(task_vectors: dict[str, dict], device=None, dtype=None) -> dict[str, torch.Tensor]:
@@ -379,6 +380,31 @@ def check_adamerging_run(zoo, result: AdaMergingResult, plus: bool = False, init
     print(f"mean entropy on the adaptation images: {before:.4f} at the start -> {after:.4f} learned ({after - before:+.4f})")
     return before, after
 
+# %% ../nbs/06_taskwise.ipynb #21bc7dd3
+def entropy_along_line(zoo, lams=(0, 0.1, 0.2, 0.3, 0.5, 0.7, 1.0), n_unlabeled: int = 256, plus: bool = False,
+                       seed: int = 0) -> dict[str, np.ndarray]:
+    "Average test accuracy and AdaMerging's objective (mean entropy on `n_unlabeled` test images per task) along θ0 + λ Σ τ_t."
+    from adamerging_nb.zoo import evaluate
+    names = list(zoo.task_names); T = len(names)
+    images = {t: zoo.tasks[t].unlabeled(_at_most(n_unlabeled, zoo.tasks[t]), split="test", seed=seed) for t in names}
+    accuracy, entropy = [], []
+    for lam in progress(lams, desc="along the task-arithmetic line", leave=False):
+        state = merged_state(zoo, torch.full((T,), float(lam)), plus=plus)
+        accuracy.append(evaluate(state, zoo)["avg"]); entropy.append(mean_entropy(zoo, state, images))
+    return {"lambda": np.asarray(lams, dtype=float), "accuracy": np.array(accuracy), "entropy": np.array(entropy)}
+
+def plot_entropy_along_line(lines: dict[str, dict], title: str = "along θ0 + λ Σ τ"):
+    "Accuracy and mean entropy against λ, one curve per entry of `lines` (e.g. per seed); a marker at each best λ."
+    fig, (a1, a2) = plt.subplots(1, 2, figsize=(11, 3.6), sharex=True)
+    for (label, l), c in zip(lines.items(), plt.cm.tab10.colors):
+        a1.plot(l["lambda"], l["accuracy"], "o-", c=c, label=label); a2.plot(l["lambda"], l["entropy"], "s-", c=c, label=label)
+        i, j = l["accuracy"].argmax(), l["entropy"].argmin()
+        a1.plot(l["lambda"][i], l["accuracy"][i], "*", c=c, ms=14); a2.plot(l["lambda"][j], l["entropy"][j], "*", c=c, ms=14)
+    a1.set(xlabel="λ", ylabel="average test accuracy (%)", title="accuracy (star: best λ)")
+    a2.set(xlabel="λ", ylabel="mean entropy (nats)", title="AdaMerging's objective (star: lowest)")
+    a1.legend(fontsize=8); fig.suptitle(title); fig.tight_layout()
+    return fig
+
 # %% ../nbs/06_taskwise.ipynb #e515b73c
 def coefficient_sensitivity(zoo, base: float = 0.3, delta: float = 0.2, split: str = "test",
                             plus: bool = False) -> dict[str, dict[str, float]]:
@@ -441,12 +467,16 @@ def entropy_gradient_split(zoo, coefficients=None, n: int = 256, split: str = "t
 
 def gradient_agreement(split: dict[str, np.ndarray]) -> dict[str, float]:
     """Pearson r of each entropy gradient matrix with the cross-entropy one (all `T x T` entries), the `right` share of
-    the entropy gradient, and the fraction of interference entries (s != t, raising λ_t hurts task s) where entropy rewards it."""
+    the entropy gradient, the fraction of interference entries (s != t, raising λ_t hurts task s) where entropy rewards
+    it, and the `cross_task_ratio`: mean |d CE_s / d λ_t| off the diagonal over on it (how much the other tasks' vectors
+    move a task's loss, relative to its own)."""
     r = lambda a: float(np.corrcoef(a.ravel(), split["ce"].ravel())[0, 1])
     share = np.abs(split["right"]).sum() / (np.abs(split["right"]).sum() + np.abs(split["wrong"]).sum())
-    hurts = (split["ce"] > 0) & ~np.eye(len(split["ce"]), dtype=bool)     # another task's λ whose increase hurts task s
+    own = np.eye(len(split["ce"]), dtype=bool)
+    hurts = (split["ce"] > 0) & ~own                                       # another task's λ whose increase hurts task s
     return {"r_entropy": r(split["entropy"]), "r_right": r(split["right"]), "r_wrong": r(split["wrong"]),
             "right_share": float(share), "interference_rewarded": float((split["entropy"][hurts] < 0).mean()),
+            "cross_task_ratio": float(np.abs(split["ce"][~own]).mean() / np.abs(split["ce"][own]).mean()),
             "accuracy": float(split["accuracy"].mean() * 100)}
 
 def plot_gradient_split(split: dict[str, np.ndarray], title: str = "d loss_s / d λ_t at λ = 0.3"):
