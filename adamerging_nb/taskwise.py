@@ -387,9 +387,10 @@ def entropy_along_line(zoo, lams=(0, 0.1, 0.2, 0.3, 0.5, 0.7, 1.0), n_unlabeled:
     from adamerging_nb.zoo import evaluate
     names = list(zoo.task_names); T = len(names)
     images = {t: zoo.tasks[t].unlabeled(_at_most(n_unlabeled, zoo.tasks[t]), split="test", seed=seed) for t in names}
+    stacked = stack_task_vectors(zoo_task_vectors(zoo, names, plus=plus))     # once, not once per λ
     accuracy, entropy = [], []
     for lam in progress(lams, desc="along the task-arithmetic line", leave=False):
-        state = merged_state(zoo, torch.full((T,), float(lam)), plus=plus)
+        state = merge_task_vectors(zoo.pretrained, stacked, torch.full((T,), float(lam)))
         accuracy.append(evaluate(state, zoo)["avg"]); entropy.append(mean_entropy(zoo, state, images))
     return {"lambda": np.asarray(lams, dtype=float), "accuracy": np.array(accuracy), "entropy": np.array(entropy)}
 
