@@ -23,12 +23,12 @@ from .ties import ties_task_vectors
 # %% auto #0
 __all__ = ['stack_task_vectors', 'expand_coefficients', 'merge_task_vectors', 'random_zoo', 'multitask_logits',
            'multitask_entropy', 'multitask_cross_entropy', 'UnlabeledPool', 'AdaMergingResult', 'adapt_coefficients',
-           'save_coefficients', 'load_coefficients', 'coefficients_from_published', 'zoo_task_vectors', 'adamerging',
-           'adapt', 'merged_state', 'plot_trajectories', 'reference_rows', 'zoo_fingerprint', 'results_path',
-           'adamerging_rows', 'adamerging_coefficients', 'taskwise_rows', 'mean_entropy', 'compare_methods',
-           'check_adamerging_run', 'entropy_along_line', 'plot_entropy_along_line', 'coefficient_sensitivity',
-           'surrogate_agrees', 'plot_coefficient_sensitivity', 'entropy_gradient_split', 'gradient_agreement',
-           'plot_gradient_split', 'supervised_merging']
+           'save_coefficients', 'load_coefficients', 'coefficients_from_published', 'zoo_task_vectors',
+           'adaptation_images', 'adamerging', 'adapt', 'merged_state', 'plot_trajectories', 'reference_rows',
+           'zoo_fingerprint', 'results_path', 'adamerging_rows', 'adamerging_coefficients', 'taskwise_rows',
+           'mean_entropy', 'compare_methods', 'check_adamerging_run', 'entropy_along_line', 'plot_entropy_along_line',
+           'coefficient_sensitivity', 'surrogate_agrees', 'plot_coefficient_sensitivity', 'entropy_gradient_split',
+           'gradient_agreement', 'plot_gradient_split', 'supervised_merging']
 
 # %% ../nbs/06_taskwise.ipynb #5e49075a
 def stack_task_vectors(task_vectors: dict[str, dict], device=None, dtype=None) -> dict[str, torch.Tensor]:
@@ -256,13 +256,17 @@ def _at_most(n: int, task) -> int:
     try: return min(n, len(task))
     except TypeError: return n
 
+def adaptation_images(zoo, tasks: list[str], n_unlabeled: int = 256, seed: int = 0) -> dict[str, torch.Tensor]:
+    "The unlabeled test images AdaMerging adapts on: `n_unlabeled` per task (or the whole split when smaller), drawn with `seed`."
+    return {t: zoo.tasks[t].unlabeled(_at_most(n_unlabeled, zoo.tasks[t]), split="test", seed=seed) for t in tasks}
+
 def adamerging(zoo, *, layerwise: bool, tasks: list[str] | None = None, steps: int = 500, batch_size: int = 16,
                n_unlabeled: int = 256, plus: bool = False, init: float = 0.3, lr: float = 1e-3, device=None,
                seed: int = 0, callback=None, amp: bool = False) -> AdaMergingResult:
     "Task-wise or layer-wise AdaMerging (`plus`: AdaMerging++) of `zoo` on `n_unlabeled` unlabeled test images per task."
     tasks = list(zoo.task_names if tasks is None else tasks)
     tvs = zoo_task_vectors(zoo, tasks, plus=plus)
-    images = {t: zoo.tasks[t].unlabeled(_at_most(n_unlabeled, zoo.tasks[t]), split="test", seed=seed) for t in tasks}
+    images = adaptation_images(zoo, tasks, n_unlabeled, seed)
     name = f"{'layer' if layerwise else 'task'}-wise AdaMerging{'++' if plus else ''}"
     return adapt_coefficients(zoo.model.visual, zoo.pretrained, tvs, {t: zoo.heads[t] for t in tasks}, images,
                               zoo.logit_scale, layerwise=layerwise, steps=steps, batch_size=batch_size, init=init,
@@ -374,7 +378,7 @@ def check_adamerging_run(zoo, result: AdaMergingResult, plus: bool = False, init
         want = zoo.pretrained[k].double() + sum(lam[i, j] * tvs[t][k].double() for j, t in enumerate(tvs))
         err = float((result.state[k].double() - want).abs().max() / want.abs().max().clamp_min(1e-12))
         assert err < rtol, f"merged {k!r} differs from theta_0 + sum lambda tau by {err:.2e} (relative)"
-    images = {t: zoo.tasks[t].unlabeled(_at_most(n_unlabeled, zoo.tasks[t]), split="test", seed=seed) for t in result.task_names}
+    images = adaptation_images(zoo, result.task_names, n_unlabeled, seed)
     before = mean_entropy(zoo, merged_state(zoo, traj[0], plus=plus, tasks=result.task_names), images)
     after = mean_entropy(zoo, result.state, images)
     print(f"mean entropy on the adaptation images: {before:.4f} at the start -> {after:.4f} learned ({after - before:+.4f})")
@@ -386,7 +390,7 @@ def entropy_along_line(zoo, lams=(0, 0.1, 0.2, 0.3, 0.5, 0.7, 1.0), n_unlabeled:
     "Average test accuracy and AdaMerging's objective (mean entropy on `n_unlabeled` test images per task) along θ0 + λ Σ τ_t."
     from adamerging_nb.zoo import evaluate
     names = list(zoo.task_names); T = len(names)
-    images = {t: zoo.tasks[t].unlabeled(_at_most(n_unlabeled, zoo.tasks[t]), split="test", seed=seed) for t in names}
+    images = adaptation_images(zoo, names, n_unlabeled, seed)
     stacked = stack_task_vectors(zoo_task_vectors(zoo, names, plus=plus))     # once, not once per λ
     accuracy, entropy = [], []
     for lam in progress(lams, desc="along the task-arithmetic line", leave=False):
