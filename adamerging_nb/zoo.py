@@ -21,11 +21,12 @@ from .core import (get_device, seed_everything, cache_dir, progress, atomic_path
 
 # %% auto #0
 __all__ = ['TINY_CLIP', 'TINY_CLIP_CONFIG', 'SIZE', 'IMAGE_SIZE', 'SHAPES', 'TEXTURES', 'COUNTS', 'LETTERS', 'POSITIONS',
-           'SCENES', 'TASK_SPECS', 'TASK_NAMES', 'CLIP_MEAN', 'CLIP_STD', 'register_tiny_clip', 'create_tiny_clip',
-           'tiny_tokenizer', 'glyph_mask', 'random_colour', 'background', 'paint', 'finish', 'shrink', 'sklearn_digits',
-           'render_digit', 'house_number', 'shape_mask', 'sign', 'texture', 'counting', 'letter', 'position', 'scene',
-           'TaskSpec', 'preprocess', 'TaskData', 'digit_pools', 'make_task_data', 'pretraining_corpus', 'clip_loss',
-           'pretrain', 'zero_shot_heads', 'classify', 'finetune', 'Zoo', 'predict_logits', 'TinyZooConfig',
+           'SCENES', 'ICONS', 'CHESS_PIECES', 'TASK_SPECS', 'TASK_NAMES', 'WHAT_TASKS', 'CLIP_MEAN', 'CLIP_STD',
+           'register_tiny_clip', 'tiny_clip_name', 'create_tiny_clip', 'tiny_tokenizer', 'glyph_mask', 'random_colour',
+           'background', 'paint', 'finish', 'shrink', 'sklearn_digits', 'render_digit', 'house_number', 'shape_mask',
+           'sign', 'texture', 'counting', 'letter', 'position', 'scene', 'pictogram', 'icon', 'chess_piece', 'TaskSpec',
+           'preprocess', 'TaskData', 'digit_pools', 'make_task_data', 'pretraining_corpus', 'clip_loss', 'pretrain',
+           'zero_shot_heads', 'classify', 'finetune', 'Zoo', 'predict_logits', 'TinyZooConfig', 'what_only_config',
            'build_tiny_zoo', 'save_zoo', 'read_zoo', 'load_zoo', 'evaluate', 'results_table', 'plot_results']
 
 # %% ../nbs/01_zoo.ipynb #5d9f1225
@@ -43,14 +44,18 @@ def register_tiny_clip(name: str = TINY_CLIP, config: dict = TINY_CLIP_CONFIG) -
     open_clip.add_model_config(path)
     return name
 
-def create_tiny_clip(seed: int = 0) -> torch.nn.Module:
-    "A freshly initialised tiny CLIP (deterministic in `seed`)."
-    torch.manual_seed(seed)
-    return open_clip.create_model(register_tiny_clip())
+def tiny_clip_name(config: dict = TINY_CLIP_CONFIG) -> str:
+    "The registered open_clip name of a tiny CLIP config: `TINY_CLIP`, or `TINY_CLIP-<hash>` for any other config."
+    return TINY_CLIP if config == TINY_CLIP_CONFIG else f"{TINY_CLIP}-{config_hash(config)}"
 
-def tiny_tokenizer():
+def create_tiny_clip(seed: int = 0, config: dict = TINY_CLIP_CONFIG) -> torch.nn.Module:
+    "A freshly initialised tiny CLIP of `config` (deterministic in `seed`)."
+    torch.manual_seed(seed)
+    return open_clip.create_model(register_tiny_clip(tiny_clip_name(config), config))
+
+def tiny_tokenizer(config: dict = TINY_CLIP_CONFIG):
     "open_clip's BPE tokenizer with the tiny model's context length."
-    return open_clip.get_tokenizer(register_tiny_clip())
+    return open_clip.get_tokenizer(register_tiny_clip(tiny_clip_name(config), config))
 
 # %% ../nbs/01_zoo.ipynb #b9aa45d2
 SIZE = 32                                                     # tasks are drawn at 32x32 ...
@@ -236,6 +241,30 @@ def scene(c, rng, hard) -> np.ndarray:
     t = t[..., None].astype(np.float32)
     return finish(a * (1 - t) + b * t, rng, 0.06 * hard)
 
+# %% ../nbs/01_zoo.ipynb #c8f5d2b1
+ICONS = {"sun": "\u2600", "cloud": "\u2601", "umbrella": "\u2602", "snowman": "\u2603", "telephone": "\u260e",
+         "anchor": "\u2693", "airplane": "\u2708", "scissors": "\u2702", "coffee cup": "\u2615", "skull": "\u2620"}
+CHESS_PIECES = {"king": "\u265a", "queen": "\u265b", "rook": "\u265c", "bishop": "\u265d", "knight": "\u265e", "pawn": "\u265f"}
+
+def pictogram(symbol: str, rng, hard) -> np.ndarray:
+    "A DejaVu Sans pictogram in colour on a background; hard: clutter, rotation up to 15 degrees, noise."
+    img = background(rng, 0.3 if hard else 0.1)
+    font = _font(_FONTS[int(rng.integers(2))], int(rng.integers(20, 27)))      # DejaVu Sans (bold): it has the glyphs
+    im = Image.new("L", (SIZE, SIZE), 0); draw = ImageDraw.Draw(im)
+    l, t, r, b = draw.textbbox((0, 0), symbol, font=font)
+    x = (SIZE - (r - l)) / 2 - l + rng.uniform(-2, 2); y = (SIZE - (b - t)) / 2 - t + rng.uniform(-2, 2)
+    draw.text((x, y), symbol, fill=255, font=font)
+    if hard: im = im.rotate(rng.uniform(-15, 15), resample=Image.BILINEAR)
+    return finish(paint(img, np.asarray(im, np.float32) / 255, random_colour(rng, img.mean((0, 1)))), rng, 0.05 * hard)
+
+def icon(c, rng, hard) -> np.ndarray:
+    "One of ten pictograms (sun, cloud, umbrella, ...): what object is it?"
+    return pictogram(list(ICONS.values())[c], rng, hard)
+
+def chess_piece(c, rng, hard) -> np.ndarray:
+    "One of the six chess pieces: a fine-grained shape task."
+    return pictogram(list(CHESS_PIECES.values())[c], rng, hard)
+
 # %% ../nbs/01_zoo.ipynb #a25b7c84
 @dataclass
 class TaskSpec:
@@ -258,8 +287,12 @@ TASK_SPECS = {s.name: s for s in [
     TaskSpec("letters", LETTERS, ["a photo of the letter {}."], ["the letter {}", "capital {}", "a {} character"], letter, "EMNIST"),
     TaskSpec("position", POSITIONS, ["a photo of an object at the {}."], ["something at the {}", "an object in the {}", "a shape {}"], position, "layout"),
     TaskSpec("scenes", SCENES, ["a satellite photo of {}."], ["{} seen from above", "aerial view of {}", "a {} landscape"], scene, "EuroSAT / RESISC45"),
+    TaskSpec("icons", list(ICONS), ["a photo of a {}."], ["a {} icon", "a picture of a {}", "a {} symbol"], icon, "Cars / SUN397 (objects)"),
+    TaskSpec("chess", list(CHESS_PIECES), ["a photo of a {} chess piece."], ["a chess {}", "the {} piece", "a {} from a chess set"],
+             chess_piece, "fine-grained shapes"),
 ]}
-TASK_NAMES = list(TASK_SPECS)
+TASK_NAMES = ["digits", "house_numbers", "signs", "textures", "counting", "letters", "position", "scenes"]   # the default zoo
+WHAT_TASKS = ["digits", "house_numbers", "signs", "textures", "chess", "letters", "icons", "scenes"]        # no how-many / where
 TASK_SPECS["digits"].render = render_digit   # takes an 8x8 source digit instead of a class id (see make_task_data)
 
 # %% ../nbs/01_zoo.ipynb #eb538e8a
@@ -325,7 +358,7 @@ def make_task_data(spec: TaskSpec, sizes: dict, rng: np.random.Generator, pools:
 # %% ../nbs/01_zoo.ipynb #2cf2e691
 def pretraining_corpus(n: int, rng: np.random.Generator, p_hard: float, pools: dict, specs=None):
     "`n` captioned images cycling through the tasks: (uint8 images, list of captions)."
-    specs = list((specs or TASK_SPECS).values()); imgs, caps = [], []
+    specs = list((specs or {name: TASK_SPECS[name] for name in TASK_NAMES}).values()); imgs, caps = [], []
     for i in range(n):
         spec = specs[i % len(specs)]; c = int(rng.integers(len(spec.classnames)))
         x, y = _render_many(spec, [c], rng, int(rng.random() < p_hard), pools["train"])
@@ -420,20 +453,36 @@ class TinyZooConfig:
     finetune_steps: int = 150
     finetune_batch: int = 128
     finetune_lr: float = 1e-3
+    tasks: list = field(default_factory=lambda: list(TASK_NAMES))
     version: int = 2           # bump when the task renderers change
 
+    def __post_init__(self):
+        if not self.tasks: raise ValueError("TinyZooConfig.tasks is empty: a zoo needs at least one task")
+        unknown = [t for t in self.tasks if t not in TASK_SPECS]
+        if unknown: raise ValueError(f"unknown task(s) {unknown}; known: {list(TASK_SPECS)}")
+        if len(set(self.tasks)) != len(self.tasks): raise ValueError(f"TinyZooConfig.tasks repeats a task: {self.tasks}")
+
     def key(self) -> str: return f"tiny-s{self.seed}-{config_hash(asdict(self))}"
+
+def what_only_config(seed: int = 0, **changes) -> TinyZooConfig:
+    "The 'what-only' zoo measured at the end of this notebook: `WHAT_TASKS`, pretraining batches of 512, embedding 128, fine-tuning on 6000 images per task (400 steps at lr 3e-4), 2000 test images per task."
+    clip = json.loads(json.dumps(TINY_CLIP_CONFIG)); clip["embed_dim"] = 128
+    settings = dict(seed=seed, clip=clip, tasks=list(WHAT_TASKS), sizes={"train": 6000, "val": 200, "test": 2000},
+                    pretrain_batch=512, finetune_steps=400, finetune_lr=3e-4)
+    return TinyZooConfig(**(settings | changes))
 
 def build_tiny_zoo(config: TinyZooConfig = None, device=None) -> Zoo:
     "Render the tasks, pretrain the tiny CLIP, build zero-shot heads, fine-tune one image encoder per task."
     cfg = config or TinyZooConfig(); device = get_device(device)
-    if cfg.clip != TINY_CLIP_CONFIG: raise ValueError("TinyZooConfig.clip must equal TINY_CLIP_CONFIG (the registered model)")
+    if cfg.clip["vision_cfg"]["image_size"] != IMAGE_SIZE:
+        raise ValueError(f"the tasks are shrunk to {IMAGE_SIZE}px: TinyZooConfig.clip's vision_cfg.image_size must be {IMAGE_SIZE}")
     generator = seed_everything(cfg.seed); rng = np.random.default_rng(cfg.seed)
     timer = Timer(); timer.__enter__()
     pools = digit_pools(cfg.seed)
-    tasks = {name: make_task_data(spec, cfg.sizes, rng, pools) for name, spec in TASK_SPECS.items()}
-    images, captions = pretraining_corpus(cfg.pretrain_images, rng, cfg.p_hard, pools)
-    model, tokenizer = create_tiny_clip(cfg.seed), tiny_tokenizer()
+    specs = {name: TASK_SPECS[name] for name in cfg.tasks}
+    tasks = {name: make_task_data(spec, cfg.sizes, rng, pools) for name, spec in specs.items()}
+    images, captions = pretraining_corpus(cfg.pretrain_images, rng, cfg.p_hard, pools, specs)
+    model, tokenizer = create_tiny_clip(cfg.seed, cfg.clip), tiny_tokenizer(cfg.clip)
     model, losses = pretrain(model, tokenizer, images, captions, cfg.pretrain_steps, cfg.pretrain_batch,
                              cfg.pretrain_lr, generator, device)
     model = model.cpu()
@@ -483,7 +532,8 @@ def read_zoo(path) -> Zoo:
     path = Path(path); meta_file = path / "zoo.json"
     if not meta_file.exists(): raise FileNotFoundError(f"no zoo at {path} (missing zoo.json)")
     meta = load_json(meta_file)
-    model = create_tiny_clip(meta["seed"]); model.load_state_dict(load_safetensors(path / "clip.safetensors")); model.eval()
+    model = create_tiny_clip(meta["seed"], meta["info"].get("config", {}).get("clip", TINY_CLIP_CONFIG))
+    model.load_state_dict(load_safetensors(path / "clip.safetensors")); model.eval()
     data = _nest(load_safetensors(path / "data.safetensors"))          # task -> {'split/images': ..}
     tasks = {n: TaskData(n, meta["classnames"][n], meta["templates"][n],
                          {k.split("/")[0]: v for k, v in data[n].items() if k.endswith("images")},
