@@ -22,12 +22,13 @@ from .core import (get_device, seed_everything, cache_dir, progress, atomic_path
 # %% auto #0
 __all__ = ['TINY_CLIP', 'TINY_CLIP_CONFIG', 'SIZE', 'IMAGE_SIZE', 'SHAPES', 'TEXTURES', 'COUNTS', 'LETTERS', 'POSITIONS',
            'SCENES', 'ICONS', 'CHESS_PIECES', 'TASK_SPECS', 'TASK_NAMES', 'WHAT_TASKS', 'CLIP_MEAN', 'CLIP_STD',
-           'register_tiny_clip', 'tiny_clip_name', 'create_tiny_clip', 'tiny_tokenizer', 'glyph_mask', 'random_colour',
+           'tiny_clip_name', 'register_tiny_clip', 'create_tiny_clip', 'tiny_tokenizer', 'glyph_mask', 'random_colour',
            'background', 'paint', 'finish', 'shrink', 'sklearn_digits', 'render_digit', 'house_number', 'shape_mask',
            'sign', 'texture', 'counting', 'letter', 'position', 'scene', 'pictogram', 'icon', 'chess_piece', 'TaskSpec',
-           'preprocess', 'TaskData', 'digit_pools', 'make_task_data', 'pretraining_corpus', 'clip_loss', 'pretrain',
-           'zero_shot_heads', 'classify', 'finetune', 'Zoo', 'predict_logits', 'TinyZooConfig', 'what_only_config',
-           'build_tiny_zoo', 'save_zoo', 'read_zoo', 'load_zoo', 'evaluate', 'results_table', 'plot_results']
+           'task_specs', 'preprocess', 'TaskData', 'digit_pools', 'make_task_data', 'pretraining_corpus', 'clip_loss',
+           'pretrain', 'zero_shot_heads', 'classify', 'finetune', 'Zoo', 'predict_logits', 'TinyZooConfig',
+           'what_only_config', 'build_tiny_zoo', 'save_zoo', 'read_zoo', 'load_zoo', 'evaluate', 'results_table',
+           'plot_results']
 
 # %% ../nbs/01_zoo.ipynb #5d9f1225
 TINY_CLIP = "adamerging-tiny-vit"
@@ -37,25 +38,25 @@ TINY_CLIP_CONFIG = dict(
     text_cfg=dict(context_length=16, vocab_size=49408, width=64, heads=2, layers=2),
 )
 
-def register_tiny_clip(name: str = TINY_CLIP, config: dict = TINY_CLIP_CONFIG) -> str:
-    "Write `config` as an open_clip model config and register it; returns the model name."
-    path = cache_dir("model_configs") / f"{name}.json"
-    if not path.exists() or load_json(path) != config: save_json(config, path)
-    open_clip.add_model_config(path)
-    return name
-
 def tiny_clip_name(config: dict = TINY_CLIP_CONFIG) -> str:
     "The registered open_clip name of a tiny CLIP config: `TINY_CLIP`, or `TINY_CLIP-<hash>` for any other config."
     return TINY_CLIP if config == TINY_CLIP_CONFIG else f"{TINY_CLIP}-{config_hash(config)}"
 
+def register_tiny_clip(config: dict = TINY_CLIP_CONFIG) -> str:
+    "Write `config` as an open_clip model config under `tiny_clip_name(config)` and register it; returns that name."
+    name = tiny_clip_name(config); path = cache_dir("model_configs") / f"{name}.json"
+    if not path.exists() or load_json(path) != config: save_json(config, path)
+    open_clip.add_model_config(path)
+    return name
+
 def create_tiny_clip(seed: int = 0, config: dict = TINY_CLIP_CONFIG) -> torch.nn.Module:
     "A freshly initialised tiny CLIP of `config` (deterministic in `seed`)."
     torch.manual_seed(seed)
-    return open_clip.create_model(register_tiny_clip(tiny_clip_name(config), config))
+    return open_clip.create_model(register_tiny_clip(config))
 
 def tiny_tokenizer(config: dict = TINY_CLIP_CONFIG):
     "open_clip's BPE tokenizer with the tiny model's context length."
-    return open_clip.get_tokenizer(register_tiny_clip(tiny_clip_name(config), config))
+    return open_clip.get_tokenizer(register_tiny_clip(config))
 
 # %% ../nbs/01_zoo.ipynb #b9aa45d2
 SIZE = 32                                                     # tasks are drawn at 32x32 ...
@@ -295,6 +296,10 @@ TASK_NAMES = ["digits", "house_numbers", "signs", "textures", "counting", "lette
 WHAT_TASKS = ["digits", "house_numbers", "signs", "textures", "chess", "letters", "icons", "scenes"]        # no how-many / where
 TASK_SPECS["digits"].render = render_digit   # takes an 8x8 source digit instead of a class id (see make_task_data)
 
+def task_specs(names=TASK_NAMES) -> dict:
+    "The catalogue entries of the tasks `names`, in that order."
+    return {name: TASK_SPECS[name] for name in names}
+
 # %% ../nbs/01_zoo.ipynb #eb538e8a
 CLIP_MEAN = torch.tensor(open_clip.OPENAI_DATASET_MEAN).view(1, 3, 1, 1)
 CLIP_STD = torch.tensor(open_clip.OPENAI_DATASET_STD).view(1, 3, 1, 1)
@@ -358,7 +363,7 @@ def make_task_data(spec: TaskSpec, sizes: dict, rng: np.random.Generator, pools:
 # %% ../nbs/01_zoo.ipynb #2cf2e691
 def pretraining_corpus(n: int, rng: np.random.Generator, p_hard: float, pools: dict, specs=None):
     "`n` captioned images cycling through the tasks: (uint8 images, list of captions)."
-    specs = list((specs or {name: TASK_SPECS[name] for name in TASK_NAMES}).values()); imgs, caps = [], []
+    specs = list((specs or task_specs()).values()); imgs, caps = [], []
     for i in range(n):
         spec = specs[i % len(specs)]; c = int(rng.integers(len(spec.classnames)))
         x, y = _render_many(spec, [c], rng, int(rng.random() < p_hard), pools["train"])
@@ -479,7 +484,7 @@ def build_tiny_zoo(config: TinyZooConfig = None, device=None) -> Zoo:
     generator = seed_everything(cfg.seed); rng = np.random.default_rng(cfg.seed)
     timer = Timer(); timer.__enter__()
     pools = digit_pools(cfg.seed)
-    specs = {name: TASK_SPECS[name] for name in cfg.tasks}
+    specs = task_specs(cfg.tasks)
     tasks = {name: make_task_data(spec, cfg.sizes, rng, pools) for name, spec in specs.items()}
     images, captions = pretraining_corpus(cfg.pretrain_images, rng, cfg.p_hard, pools, specs)
     model, tokenizer = create_tiny_clip(cfg.seed, cfg.clip), tiny_tokenizer(cfg.clip)
