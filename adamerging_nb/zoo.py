@@ -27,8 +27,8 @@ __all__ = ['TINY_CLIP', 'TINY_CLIP_CONFIG', 'SIZE', 'IMAGE_SIZE', 'SHAPES', 'TEX
            'sign', 'texture', 'counting', 'letter', 'position', 'scene', 'pictogram', 'icon', 'chess_piece', 'TaskSpec',
            'task_specs', 'preprocess', 'TaskData', 'digit_pools', 'make_task_data', 'pretraining_corpus', 'clip_loss',
            'pretrain', 'zero_shot_heads', 'classify', 'finetune', 'Zoo', 'predict_logits', 'TinyZooConfig',
-           'what_only_config', 'build_tiny_zoo', 'save_zoo', 'read_zoo', 'load_zoo', 'evaluate', 'results_table',
-           'plot_results']
+           'what_only_config', 'long_pretraining_config', 'build_tiny_zoo', 'save_zoo', 'read_zoo', 'load_zoo',
+           'evaluate', 'results_table', 'plot_results']
 
 # %% ../nbs/01_zoo.ipynb #5d9f1225
 TINY_CLIP = "adamerging-tiny-vit"
@@ -475,6 +475,10 @@ def what_only_config(seed: int = 0, **changes) -> TinyZooConfig:
     settings = dict(seed=seed, clip=clip, tasks=list(WHAT_TASKS), sizes={"train": 6000, "val": 200, "test": 2000},
                     pretrain_batch=512, finetune_steps=400, finetune_lr=3e-4)
     return TinyZooConfig(**(settings | changes))
+
+def long_pretraining_config(seed: int = 0, **changes) -> TinyZooConfig:
+    "The what-only zoo pretrained twice as long (1200 steps) and fine-tuned at lr 6e-4: the tiny zoo on which `07_layerwise` measures the paper's ordering."
+    return what_only_config(seed, **({"pretrain_steps": 1200, "finetune_lr": 6e-4} | changes))
 
 def build_tiny_zoo(config: TinyZooConfig = None, device=None) -> Zoo:
     "Render the tasks, pretrain the tiny CLIP, build zero-shot heads, fine-tune one image encoder per task."
