@@ -14,9 +14,9 @@ __all__ = ['build_parser', 'parse_args', 'load_entry', 'main']
 
 # %% ../nbs/99_cli.ipynb #7d186f32
 def build_parser() -> argparse.ArgumentParser:
-    "The `adamerging` argument parser with its `demo` and `bench` subcommands."
+    "The `adamerging` argument parser with its `demo`, `table`, `bench` and `ship-zoo` subcommands."
     p = argparse.ArgumentParser(prog="adamerging", description="Model merging (task arithmetic, TIES, AdaMerging) from notebooks.")
-    sub = p.add_subparsers(dest="command", required=True, metavar="{demo,bench}")
+    sub = p.add_subparsers(dest="command", required=True, metavar="{demo,table,bench,ship-zoo}")
 
     d = sub.add_parser("demo", help="merge a zoo with every method; print the accuracy table, save plots")
     d.add_argument("--zoo", type=normalize_zoo, default=None,
@@ -24,6 +24,15 @@ def build_parser() -> argparse.ArgumentParser:
     d.add_argument("--seed", type=int, default=0, help="random seed (default: 0)")
     d.add_argument("--out", type=Path, default=Path("adamerging_demo"), help="output directory (default: ./adamerging_demo)")
     d.add_argument("--steps", type=int, default=None, help="AdaMerging steps (default: the demo's own)")
+
+    t = sub.add_parser("table", help="the methods table over several seeds, beside the paper's figures")
+    t.add_argument("--zoo", type=normalize_zoo, default=None, help=f"one of {', '.join(ZOOS)} (default: $ADAMERGING_ZOO or tiny)")
+    t.add_argument("--seeds", type=int, nargs="+", default=[0, 1, 2], help="zoo seeds (default: 0 1 2)")
+
+    s = sub.add_parser("ship-zoo", help="write the shipped tiny-zoo files from a full build (maintainers)")
+    s.add_argument("--seeds", type=int, nargs="+", default=[0, 1, 2], help="zoo seeds (default: 0 1 2)")
+    s.add_argument("--rebuild", action="store_true", help="rebuild the zoos even if the cache has them")
+    s.add_argument("--compare", action="store_true", help="also record the table on the shipped vs the full build")
 
     b = sub.add_parser("bench", help="time the merging code (arguments go to adamerging_nb.benchmark.main)")
     b.add_argument("args", nargs=argparse.REMAINDER, help="arguments for the benchmark")
@@ -60,6 +69,17 @@ def main(argv: list[str] | None = None) -> int:
         run_demo = load_entry("adamerging_nb.demo", "run_demo")
         if run_demo is None: return 1
         run_demo(zoo=args.zoo, seed=args.seed, out=args.out, steps=args.steps)
+        return 0
+    if args.command == "table":
+        if args.zoo is not None: os.environ["ADAMERGING_ZOO"] = args.zoo
+        table = load_entry("adamerging_nb.demo", "table_command")
+        if table is None: return 1
+        table(seeds=args.seeds, zoo=args.zoo)
+        return 0
+    if args.command == "ship-zoo":
+        ship = load_entry("adamerging_nb.demo", "ship_command")
+        if ship is None: return 1
+        ship(seeds=args.seeds, rebuild=args.rebuild, compare=args.compare)
         return 0
     if args.command == "bench":
         bench = load_entry("adamerging_nb.benchmark", "main")

@@ -5,6 +5,8 @@
 # %% ../nbs/00_core.ipynb #6b59b153
 from __future__ import annotations
 import contextlib, hashlib, json, os, random, tempfile, time
+try: import fcntl            # POSIX file locks (Linux, macOS, Colab); on Windows the locks below do nothing
+except ImportError: fcntl = None
 from pathlib import Path
 
 import numpy as np
@@ -16,7 +18,7 @@ from tqdm.auto import tqdm
 # %% auto #0
 __all__ = ['ZOOS', 'get_device', 'seed_everything', 'cache_dir', 'normalize_zoo', 'zoo_name', 'progress', 'atomic_path',
            'save_safetensors', 'load_safetensors', 'safetensors_metadata', 'save_json', 'load_json', 'config_hash',
-           'check_finite', 'Timer']
+           'file_sha256', 'file_lock', 'shared_results', 'check_finite', 'Timer']
 
 # %% ../nbs/00_core.ipynb #fe579b54
 def get_device(device: str | torch.device | None = None) -> torch.device:
@@ -122,6 +124,49 @@ def config_hash(obj, n: int = 12) -> str:
     "Stable short sha256 hex digest of a JSON-able `obj` (dict key order does not matter)."
     s = json.dumps(obj, sort_keys=True, separators=(",", ":"), default=_to_jsonable)
     return hashlib.sha256(s.encode()).hexdigest()[:n]
+
+# %% ../nbs/00_core.ipynb #aa625abe
+def file_sha256(path: str | os.PathLike) -> str:
+    "sha256 hex digest of a file's bytes."
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""): h.update(block)
+    return h.hexdigest()
+
+@contextlib.contextmanager
+def file_lock(path: str | os.PathLike, blocking: bool = True):
+    "Hold an exclusive lock on `path` (created if needed) in the block; yields False if `blocking=False` and it is taken."
+    path = Path(path); path.parent.mkdir(parents=True, exist_ok=True)
+    fd = os.open(path, os.O_CREAT | os.O_RDWR, 0o666 & ~_umask())
+    try:
+        if fcntl is not None:
+            try: fcntl.flock(fd, fcntl.LOCK_EX | (0 if blocking else fcntl.LOCK_NB))
+            except BlockingIOError:
+                yield False
+                return
+        yield True
+    finally:
+        os.close(fd)                          # closing the file releases the lock
+
+def shared_results(jobs: dict, load=load_json, save=save_json, on_result=None) -> dict:
+    "`{key: (path, compute)}` -> `{key: result}`: cached results are read, missing ones computed once across processes."
+    def run(key, path, compute):
+        if Path(path).exists(): return load(path)
+        result = compute(); save(result, path)
+        return result
+    results, busy = {}, []
+    def done(key, result):
+        results[key] = result
+        if on_result is not None: on_result(key, result)
+    for key, (path, compute) in jobs.items():          # first pass: everything nobody else is computing
+        if Path(path).exists(): done(key, load(path)); continue
+        with file_lock(f"{path}.lock", blocking=False) as mine:
+            if mine: done(key, run(key, path, compute))
+            else: busy.append(key)
+    for key in busy:                                    # second pass: wait for the other process's jobs
+        path, compute = jobs[key]
+        with file_lock(f"{path}.lock"): done(key, run(key, path, compute))
+    return {key: results[key] for key in jobs}
 
 # %% ../nbs/00_core.ipynb #7490ef04
 def check_finite(tensors: dict, what: str = "tensors") -> dict:

@@ -15,18 +15,19 @@ import matplotlib.pyplot as plt
 from torch.func import functional_call
 
 from .core import (get_device, seed_everything, progress, save_safetensors, load_safetensors,
-                                safetensors_metadata, check_finite, cache_dir, config_hash, save_json, load_json)
+                                safetensors_metadata, check_finite, cache_dir, config_hash, shared_results)
 from .entropy import entropy_from_logits
 from .task_vectors import float_keys, check_same_layout, task_vectors
 from .ties import ties_task_vectors
 
 # %% auto #0
-__all__ = ['stack_task_vectors', 'expand_coefficients', 'merge_task_vectors', 'random_zoo', 'multitask_logits',
-           'multitask_entropy', 'multitask_cross_entropy', 'UnlabeledPool', 'AdaMergingResult', 'adapt_coefficients',
-           'save_coefficients', 'load_coefficients', 'coefficients_from_published', 'zoo_task_vectors',
-           'adaptation_images', 'adamerging', 'adapt', 'merged_state', 'plot_trajectories', 'reference_rows',
-           'zoo_fingerprint', 'results_path', 'adamerging_rows', 'adamerging_coefficients', 'taskwise_rows',
-           'mean_entropy', 'compare_methods', 'check_adamerging_run', 'entropy_along_line', 'plot_entropy_along_line',
+__all__ = ['ADAMERGING_DEFAULTS', 'stack_task_vectors', 'expand_coefficients', 'merge_task_vectors', 'random_zoo',
+           'multitask_logits', 'multitask_entropy', 'multitask_cross_entropy', 'UnlabeledPool', 'AdaMergingResult',
+           'adapt_coefficients', 'save_coefficients', 'load_coefficients', 'coefficients_from_published',
+           'zoo_task_vectors', 'adaptation_images', 'adamerging', 'adapt', 'merged_state', 'plot_trajectories',
+           'reference_rows', 'zoo_fingerprint', 'results_path', 'save_run', 'load_run', 'adamerging_row_job',
+           'adamerging_result', 'adamerging_rows', 'adamerging_coefficients', 'taskwise_rows', 'mean_entropy',
+           'compare_methods', 'check_adamerging_run', 'entropy_along_line', 'plot_entropy_along_line',
            'coefficient_sensitivity', 'surrogate_agrees', 'plot_coefficient_sensitivity', 'entropy_gradient_split',
            'gradient_agreement', 'plot_gradient_split', 'supervised_merging']
 
@@ -59,6 +60,10 @@ def merge_task_vectors(pretrained: dict, stacked: dict[str, torch.Tensor], coeff
     return merged
 
 # %% ../nbs/06_taskwise.ipynb #dd8b5520
+class _RandomTask(SimpleNamespace):
+    "A random zoo's task: `unlabeled(n)`, `batches(split)` and its number of test images."
+    def __len__(self): return len(self.images)
+
 def random_zoo(n_tasks: int = 3, n_classes: int = 5, n_images: int = 16, seed: int = 0,
                vision_cfg: dict | None = None, embed_dim: int = 64, tv_scale: float = 0.05,
                dtype: torch.dtype = torch.float32) -> SimpleNamespace:
@@ -79,8 +84,8 @@ def random_zoo(n_tasks: int = 3, n_classes: int = 5, n_images: int = 16, seed: i
     def batches(t, split="test", batch_size=512, limit=None):
         n = n_images if limit is None else min(limit, n_images)
         for i in range(0, n, batch_size): yield images[t][i:min(i + batch_size, n)], labels[t][i:min(i + batch_size, n)]
-    tasks = {t: SimpleNamespace(unlabeled=lambda n, split="test", seed=0, _x=images[t]: _x[:n],
-                                batches=functools.partial(batches, t)) for t in names}
+    tasks = {t: _RandomTask(images=images[t], unlabeled=lambda n, split="test", seed=0, _x=images[t]: _x[:n],
+                            batches=functools.partial(batches, t)) for t in names}
     return SimpleNamespace(task_names=names, pretrained=theta0, finetuned=finetuned, heads=heads,
                            logit_scale=100.0, model=model, tasks=tasks)
 
@@ -251,19 +256,20 @@ def zoo_task_vectors(zoo, tasks: list[str] | None = None, plus: bool = False, k:
     tvs = task_vectors({t: zoo.finetuned[t] for t in tasks}, zoo.pretrained)
     return ties_task_vectors(tvs, k=k) if plus else tvs
 
-def _at_most(n: int, task) -> int:
-    "`n`, or the size of the task's test split when that is smaller."
+def _at_most(n: int | None, task) -> int:
+    "`n`, or the size of the task's test split when that is smaller or `n` is None (the whole split)."
+    if n is None: return len(task)
     try: return min(n, len(task))
     except TypeError: return n
 
-def adaptation_images(zoo, tasks: list[str], n_unlabeled: int = 256, seed: int = 0) -> dict[str, torch.Tensor]:
-    "The unlabeled test images AdaMerging adapts on: `n_unlabeled` per task (or the whole split when smaller), drawn with `seed`."
+def adaptation_images(zoo, tasks: list[str], n_unlabeled: int | None = 256, seed: int = 0) -> dict[str, torch.Tensor]:
+    "The unlabeled test images AdaMerging adapts on: `n_unlabeled` per task (None or more than the split: all), drawn with `seed`."
     return {t: zoo.tasks[t].unlabeled(_at_most(n_unlabeled, zoo.tasks[t]), split="test", seed=seed) for t in tasks}
 
 def adamerging(zoo, *, layerwise: bool, tasks: list[str] | None = None, steps: int = 500, batch_size: int = 16,
-               n_unlabeled: int = 256, plus: bool = False, init: float = 0.3, lr: float = 1e-3, device=None,
+               n_unlabeled: int | None = 256, plus: bool = False, init: float = 0.3, lr: float = 1e-3, device=None,
                seed: int = 0, callback=None, amp: bool = False) -> AdaMergingResult:
-    "Task-wise or layer-wise AdaMerging (`plus`: AdaMerging++) of `zoo` on `n_unlabeled` unlabeled test images per task."
+    "Task-wise or layer-wise AdaMerging (`plus`: ++) of `zoo` on `n_unlabeled` unlabeled test images per task (None: all)."
     tasks = list(zoo.task_names if tasks is None else tasks)
     tvs = zoo_task_vectors(zoo, tasks, plus=plus)
     images = adaptation_images(zoo, tasks, n_unlabeled, seed)
@@ -272,7 +278,7 @@ def adamerging(zoo, *, layerwise: bool, tasks: list[str] | None = None, steps: i
                               zoo.logit_scale, layerwise=layerwise, steps=steps, batch_size=batch_size, init=init,
                               lr=lr, device=device, seed=seed, callback=callback, amp=amp, desc=name)
 
-def adapt(zoo, *, tasks: list[str] | None = None, steps: int = 500, batch_size: int = 16, n_unlabeled: int = 256,
+def adapt(zoo, *, tasks: list[str] | None = None, steps: int = 500, batch_size: int = 16, n_unlabeled: int | None = 256,
           plus: bool = False, init: float = 0.3, lr: float = 1e-3, device=None, seed: int = 0, callback=None,
           amp: bool = False) -> AdaMergingResult:
     "Task-wise AdaMerging (`plus=True`: ++) of `zoo`: one coefficient per task. Defaults are the paper's."
@@ -295,11 +301,11 @@ def plot_trajectories(result: AdaMergingResult, title: str = "task-wise AdaMergi
 
 # %% ../nbs/06_taskwise.ipynb #aba5233d
 def reference_rows(zoo, lam: float = 0.3) -> dict[str, dict]:
-    "Rows `Pretrained` (zero-shot), `Task arithmetic (lam)` and `TIES` (top 20%, dis-sum, `lam`) for `results_table`."
+    "Rows `Pretrained` (zero-shot), `Task arithmetic` (λ = `lam`) and `TIES` (top 20%, dis-sum, `lam`) for `results_table`."
     from adamerging_nb.zoo import evaluate
     T = len(zoo.task_names)
     return {"Pretrained": evaluate(zoo.pretrained, zoo),
-            f"Task arithmetic ({lam})": evaluate(merged_state(zoo, torch.full((T,), lam)), zoo),
+            "Task arithmetic" + ("" if lam == 0.3 else f" ({lam})"): evaluate(merged_state(zoo, torch.full((T,), lam)), zoo),
             "TIES": evaluate(merged_state(zoo, torch.full((T,), lam), plus=True), zoo)}
 
 def zoo_fingerprint(zoo) -> str:
@@ -312,35 +318,58 @@ def results_path(zoo, method: str, config: dict, suffix: str = ".json") -> Path:
     "Where `method`'s results on this zoo with `config` are cached: `cache_dir('results')/{method}-{fingerprint}-{hash}{suffix}`."
     return cache_dir("results") / f"{method}-{zoo_fingerprint(zoo)}-{config_hash(config)}{suffix}"
 
-def _coefficients_path(zoo, layerwise: bool, plus: bool, config: dict) -> Path:
-    "Where `adamerging_rows` keeps the learned coefficients of one variant."
-    return results_path(zoo, ("layerwise" if layerwise else "taskwise") + "++" * plus, config, ".safetensors")
+ADAMERGING_DEFAULTS = dict(steps=500, batch_size=16, n_unlabeled=256, init=0.3, lr=1e-3, seed=0)
 
-def adamerging_rows(zoo, layerwise: bool = False, steps: int = 500, batch_size: int = 16, seed: int = 0,
-                    cache: bool = True, **kwargs) -> dict[str, dict]:
-    "Rows of task- (or layer-) wise AdaMerging and AdaMerging++ for `results_table`; `cache`: rows and coefficients kept on disk."
+def _run_config(layerwise: bool, plus: bool, kwargs: dict) -> dict:
+    "Every setting of one AdaMerging run (defaults filled in): its cache key."
+    unknown = set(kwargs) - set(ADAMERGING_DEFAULTS) - {"tasks"}
+    if unknown: raise TypeError(f"unknown AdaMerging setting(s) {sorted(unknown)}; known: {sorted(ADAMERGING_DEFAULTS)}")
+    return ADAMERGING_DEFAULTS | kwargs | {"layerwise": layerwise, "plus": plus}
+
+def _run_path(zoo, config: dict, suffix: str) -> Path:
+    "Where one AdaMerging run (`.safetensors`: coefficients, trajectory, history) or its row (`.json`) is cached."
+    return results_path(zoo, ("layerwise" if config["layerwise"] else "taskwise") + "++" * config["plus"], config, suffix)
+
+def save_run(result: AdaMergingResult, path) -> Path:
+    "Atomically save a result's coefficients, trajectory and loss history (not the merged state: it is recomputed)."
+    tensors = {"coefficients": result.coefficients, "trajectory": result.trajectory,
+               "history": torch.tensor(result.history, dtype=torch.float32)}
+    return save_safetensors(tensors, path, metadata=dict(task_names=result.task_names, keys=result.keys,
+                                                         seconds=result.seconds))
+
+def load_run(zoo, path, plus: bool = False) -> AdaMergingResult:
+    "A result saved by `save_run`, with its merged state recomputed from `zoo` and the coefficients."
+    t, meta = load_safetensors(path), safetensors_metadata(path)
+    state = merged_state(zoo, t["coefficients"], plus=plus, tasks=meta["task_names"])
+    return AdaMergingResult(meta["task_names"], meta["keys"], t["coefficients"], state, t["history"].tolist(),
+                            t["trajectory"], meta["seconds"])
+
+def adamerging_row_job(zoo, layerwise: bool, plus: bool = False, **kwargs) -> tuple[Path, callable]:
+    "`(row path, compute)` for `shared_results`: run AdaMerging, save the run, return its test row."
     from adamerging_nb.zoo import evaluate
-    method, label = ("layerwise", "Layer-wise") if layerwise else ("taskwise", "Task-wise")
-    config = dict(steps=steps, batch_size=batch_size, seed=seed, **kwargs)
-    rows_path = results_path(zoo, method, config)
-    coef_paths = {plus: _coefficients_path(zoo, layerwise, plus, config) for plus in (False, True)}
-    if cache and rows_path.exists() and all(p.exists() for p in coef_paths.values()): return load_json(rows_path)
-    rows = {}
-    for plus in (False, True):
-        result = adamerging(zoo, layerwise=layerwise, plus=plus, steps=steps, batch_size=batch_size, seed=seed, **kwargs)
-        if cache: result.save(coef_paths[plus])
-        rows[f"{label} AdaMerging{'++' * plus}"] = evaluate(result.state, zoo)
-    if cache: save_json(rows, rows_path)
+    config = _run_config(layerwise, plus, kwargs)
+    def compute():
+        result = adamerging(zoo, layerwise=layerwise, plus=plus, **{k: v for k, v in config.items() if k not in ("layerwise", "plus")})
+        save_run(result, _run_path(zoo, config, ".safetensors"))
+        return evaluate(result.state, zoo)
+    return _run_path(zoo, config, ".json"), compute
+
+def adamerging_result(zoo, *, layerwise: bool, plus: bool = False, **kwargs) -> AdaMergingResult:
+    "AdaMerging of `zoo`, run once and then read from the cache (shared with other notebooks running at the same time)."
+    config = _run_config(layerwise, plus, kwargs)
+    shared_results({0: adamerging_row_job(zoo, layerwise, plus, **kwargs)})
+    return load_run(zoo, _run_path(zoo, config, ".safetensors"), plus)
+
+def adamerging_rows(zoo, layerwise: bool = False, **kwargs) -> dict[str, dict]:
+    "Test rows of task- (or layer-) wise AdaMerging and AdaMerging++ for `results_table`, each run once and cached."
+    label = "Layer-wise" if layerwise else "Task-wise"
+    rows = shared_results({f"{label} AdaMerging{'++' * plus}": adamerging_row_job(zoo, layerwise, plus, **kwargs)
+                           for plus in (False, True)})
     return rows
 
-def adamerging_coefficients(zoo, layerwise: bool = False, plus: bool = False, steps: int = 500, batch_size: int = 16,
-                            seed: int = 0, **kwargs) -> AdaMergingResult:
-    "The learned coefficients behind a row of `adamerging_rows` (run and cached by it), without the merged state."
-    path = _coefficients_path(zoo, layerwise, plus, dict(steps=steps, batch_size=batch_size, seed=seed, **kwargs))
-    if not path.exists(): adamerging_rows(zoo, layerwise, steps=steps, batch_size=batch_size, seed=seed, **kwargs)
-    c = load_coefficients(path, zoo.task_names)
-    return AdaMergingResult(list(zoo.task_names), safetensors_metadata(path)["keys"], c, state={}, history=[],
-                            trajectory=c[None])
+def adamerging_coefficients(zoo, layerwise: bool = False, plus: bool = False, **kwargs) -> AdaMergingResult:
+    "The learned coefficients behind a row of `adamerging_rows` (run and cached by it)."
+    return adamerging_result(zoo, layerwise=layerwise, plus=plus, **kwargs)
 
 def taskwise_rows(zoo, **kwargs) -> dict[str, dict]:
     "Rows of task-wise AdaMerging and AdaMerging++: `adamerging_rows(zoo, layerwise=False, **kwargs)`."

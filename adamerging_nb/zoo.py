@@ -4,7 +4,7 @@
 
 # %% ../nbs/01_zoo.ipynb #c334411e
 from __future__ import annotations
-import json, math, os, shutil, tempfile, functools
+import hashlib, json, math, os, shutil, tempfile, functools
 from dataclasses import dataclass, field, asdict
 from pathlib import Path
 from typing import Callable
@@ -13,27 +13,31 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 import open_clip
+import adamerging_nb
 from PIL import Image, ImageDraw, ImageFont
 from torch.func import functional_call
 
 from .core import (get_device, seed_everything, cache_dir, progress, atomic_path, save_safetensors,
-                                load_safetensors, save_json, load_json, config_hash, check_finite, normalize_zoo, ZOOS, Timer)
+                                load_safetensors, save_json, load_json, config_hash, check_finite, normalize_zoo, ZOOS, Timer,
+                                file_sha256)
 
 # %% auto #0
 __all__ = ['TINY_CLIP', 'TINY_CLIP_CONFIG', 'SIZE', 'IMAGE_SIZE', 'SHAPES', 'TEXTURES', 'COUNTS', 'LETTERS', 'POSITIONS',
-           'SCENES', 'ICONS', 'CHESS_PIECES', 'TASK_SPECS', 'TASK_NAMES', 'WHAT_TASKS', 'CLIP_MEAN', 'CLIP_STD',
-           'tiny_clip_name', 'register_tiny_clip', 'create_tiny_clip', 'tiny_tokenizer', 'glyph_mask', 'random_colour',
-           'background', 'paint', 'finish', 'shrink', 'sklearn_digits', 'render_digit', 'house_number', 'shape_mask',
-           'sign', 'texture', 'counting', 'letter', 'position', 'scene', 'pictogram', 'icon', 'chess_piece', 'TaskSpec',
-           'task_specs', 'preprocess', 'TaskData', 'digit_pools', 'make_task_data', 'pretraining_corpus', 'clip_loss',
-           'pretrain', 'zero_shot_heads', 'classify', 'finetune', 'Zoo', 'predict_logits', 'TinyZooConfig',
-           'what_only_config', 'long_pretraining_config', 'build_tiny_zoo', 'save_zoo', 'read_zoo', 'load_zoo',
-           'evaluate', 'results_table', 'plot_results']
+           'SCENES', 'ICONS', 'CHESS_PIECES', 'TASK_SPECS', 'TASK_NAMES', 'WHAT_TASKS', 'FIRST_TASKS', 'CLIP_MEAN',
+           'CLIP_STD', 'SHIPPED_SEEDS', 'ZOO_DATA', 'tiny_clip_name', 'register_tiny_clip', 'create_tiny_clip',
+           'tiny_tokenizer', 'glyph_mask', 'random_colour', 'background', 'paint', 'finish', 'shrink', 'sklearn_digits',
+           'render_digit', 'house_number', 'shape_mask', 'sign', 'texture', 'counting', 'letter', 'position', 'scene',
+           'pictogram', 'icon', 'chess_piece', 'TaskSpec', 'task_specs', 'preprocess', 'TaskData', 'digit_pools',
+           'make_task_data', 'pretraining_corpus', 'clip_loss', 'pretrain', 'zero_shot_heads', 'classify', 'finetune',
+           'Zoo', 'predict_logits', 'TinyZooConfig', 'long_pretraining_config', 'what_only_config', 'first_zoo_config',
+           'render_task_data', 'build_tiny_zoo', 'save_zoo', 'read_zoo', 'shipped_zoo_dir', 'task_data_digests',
+           'used_token_ids', 'ship_zoo', 'check_shipped_files', 'read_shipped_zoo', 'shipped_zoo_path', 'load_zoo',
+           'ship_tiny_zoos', 'evaluate', 'results_table', 'plot_results']
 
 # %% ../nbs/01_zoo.ipynb #5d9f1225
 TINY_CLIP = "adamerging-tiny-vit"
 TINY_CLIP_CONFIG = dict(
-    embed_dim=64,
+    embed_dim=128,
     vision_cfg=dict(image_size=16, patch_size=4, width=96, layers=4, head_width=32),
     text_cfg=dict(context_length=16, vocab_size=49408, width=64, heads=2, layers=2),
 )
@@ -292,8 +296,9 @@ TASK_SPECS = {s.name: s for s in [
     TaskSpec("chess", list(CHESS_PIECES), ["a photo of a {} chess piece."], ["a chess {}", "the {} piece", "a {} from a chess set"],
              chess_piece, "fine-grained shapes"),
 ]}
-TASK_NAMES = ["digits", "house_numbers", "signs", "textures", "counting", "letters", "position", "scenes"]   # the default zoo
-WHAT_TASKS = ["digits", "house_numbers", "signs", "textures", "chess", "letters", "icons", "scenes"]        # no how-many / where
+TASK_NAMES = ["digits", "house_numbers", "signs", "textures", "chess", "letters", "icons", "scenes"]        # the default zoo
+WHAT_TASKS = TASK_NAMES                       # 'what is it?' tasks only: no how-many, no where
+FIRST_TASKS = ["digits", "house_numbers", "signs", "textures", "counting", "letters", "position", "scenes"]  # the first zoo
 TASK_SPECS["digits"].render = render_digit   # takes an 8x8 source digit instead of a class id (see make_task_data)
 
 def task_specs(names=TASK_NAMES) -> dict:
@@ -446,18 +451,18 @@ def predict_logits(zoo: Zoo, state: dict, images, task: str):
 # %% ../nbs/01_zoo.ipynb #e17f802d
 @dataclass
 class TinyZooConfig:
-    "Everything that determines a tiny zoo (its hash is the cache key)."
+    "Everything that determines a tiny zoo (its hash is the cache key); the defaults are the shipped zoo's."
     seed: int = 0
     clip: dict = field(default_factory=lambda: json.loads(json.dumps(TINY_CLIP_CONFIG)))
-    sizes: dict = field(default_factory=lambda: {"train": 1500, "val": 200, "test": 400})
+    sizes: dict = field(default_factory=lambda: {"train": 6000, "val": 200, "test": 2000})
     pretrain_images: int = 16000
     p_hard: float = 0.3
-    pretrain_steps: int = 600
-    pretrain_batch: int = 128
+    pretrain_steps: int = 1200
+    pretrain_batch: int = 512
     pretrain_lr: float = 2e-3
-    finetune_steps: int = 150
+    finetune_steps: int = 400
     finetune_batch: int = 128
-    finetune_lr: float = 1e-3
+    finetune_lr: float = 6e-4
     tasks: list = field(default_factory=lambda: list(TASK_NAMES))
     version: int = 2           # bump when the task renderers change
 
@@ -469,16 +474,26 @@ class TinyZooConfig:
 
     def key(self) -> str: return f"tiny-s{self.seed}-{config_hash(asdict(self))}"
 
+def long_pretraining_config(seed: int = 0, **changes) -> TinyZooConfig:
+    "The default (shipped) zoo: the what-only zoo pretrained 1200 steps and fine-tuned at lr 6e-4."
+    return TinyZooConfig(seed=seed, **changes)
+
 def what_only_config(seed: int = 0, **changes) -> TinyZooConfig:
-    "The 'what-only' zoo measured at the end of this notebook: `WHAT_TASKS`, pretraining batches of 512, embedding 128, fine-tuning on 6000 images per task (400 steps at lr 3e-4), 2000 test images per task."
-    clip = json.loads(json.dumps(TINY_CLIP_CONFIG)); clip["embed_dim"] = 128
-    settings = dict(seed=seed, clip=clip, tasks=list(WHAT_TASKS), sizes={"train": 6000, "val": 200, "test": 2000},
-                    pretrain_batch=512, finetune_steps=400, finetune_lr=3e-4)
+    "The 'what-only' zoo of the zoo-variants explanation: the default zoo pretrained half as long, fine-tuned at lr 3e-4."
+    return TinyZooConfig(**(dict(seed=seed, pretrain_steps=600, finetune_lr=3e-4) | changes))
+
+def first_zoo_config(seed: int = 0, **changes) -> TinyZooConfig:
+    "The first tiny zoo (counting and position among its tasks, short pretraining): AdaMerging loses on it."
+    clip = json.loads(json.dumps(TINY_CLIP_CONFIG)); clip["embed_dim"] = 64
+    settings = dict(seed=seed, clip=clip, tasks=list(FIRST_TASKS), sizes={"train": 1500, "val": 200, "test": 400},
+                    pretrain_steps=600, pretrain_batch=128, finetune_steps=150, finetune_lr=1e-3)
     return TinyZooConfig(**(settings | changes))
 
-def long_pretraining_config(seed: int = 0, **changes) -> TinyZooConfig:
-    "The what-only zoo pretrained twice as long (1200 steps) and fine-tuned at lr 6e-4: the tiny zoo on which `07_layerwise` measures the paper's ordering."
-    return what_only_config(seed, **({"pretrain_steps": 1200, "finetune_lr": 6e-4} | changes))
+def render_task_data(config: TinyZooConfig, rng: np.random.Generator | None = None) -> dict:
+    "The zoo's task data exactly as `build_tiny_zoo` renders it (the same random stream), without training anything."
+    rng = np.random.default_rng(config.seed) if rng is None else rng
+    pools = digit_pools(config.seed)
+    return {name: make_task_data(spec, config.sizes, rng, pools) for name, spec in task_specs(config.tasks).items()}
 
 def build_tiny_zoo(config: TinyZooConfig = None, device=None) -> Zoo:
     "Render the tasks, pretrain the tiny CLIP, build zero-shot heads, fine-tune one image encoder per task."
@@ -487,10 +502,8 @@ def build_tiny_zoo(config: TinyZooConfig = None, device=None) -> Zoo:
         raise ValueError(f"the tasks are shrunk to {IMAGE_SIZE}px: TinyZooConfig.clip's vision_cfg.image_size must be {IMAGE_SIZE}")
     generator = seed_everything(cfg.seed); rng = np.random.default_rng(cfg.seed)
     timer = Timer(); timer.__enter__()
-    pools = digit_pools(cfg.seed)
-    specs = task_specs(cfg.tasks)
-    tasks = {name: make_task_data(spec, cfg.sizes, rng, pools) for name, spec in specs.items()}
-    images, captions = pretraining_corpus(cfg.pretrain_images, rng, cfg.p_hard, pools, specs)
+    tasks = render_task_data(cfg, rng)            # first the tasks, then the pretraining corpus, from one stream
+    images, captions = pretraining_corpus(cfg.pretrain_images, rng, cfg.p_hard, digit_pools(cfg.seed), task_specs(cfg.tasks))
     model, tokenizer = create_tiny_clip(cfg.seed, cfg.clip), tiny_tokenizer(cfg.clip)
     model, losses = pretrain(model, tokenizer, images, captions, cfg.pretrain_steps, cfg.pretrain_batch,
                              cfg.pretrain_lr, generator, device)
@@ -553,17 +566,133 @@ def read_zoo(path) -> Zoo:
     return Zoo(meta["name"], meta["seed"], model, theta0, {n: finetuned[n] for n in meta["task_names"]},
                {n: heads[n] for n in meta["task_names"]}, meta["logit_scale"], tasks, meta["info"])
 
-def load_zoo(name: str | None = None, seed: int = 0, rebuild: bool = False, config: TinyZooConfig | None = None, **real_kwargs) -> Zoo:
-    "The zoo `name` ('tiny' or 'vit-b-32'; default `$ADAMERGING_ZOO` or 'tiny'), built once and then read from the cache."
+
+
+# %% ../nbs/01_zoo.ipynb #c4ce9ceb
+SHIPPED_SEEDS = (0, 1, 2)
+ZOO_DATA = Path(adamerging_nb.__file__).parent / "zoo_data"      # package data: the prebuilt tiny zoos
+
+def shipped_zoo_dir(seed: int, root=None) -> Path:
+    "Where the shipped tiny zoo of `seed` lives (in the package, or under `root`)."
+    return Path(root or ZOO_DATA) / f"tiny-s{seed}"
+
+def task_data_digests(tasks: dict) -> dict:
+    "`{task: {split: sha256}}` of each split's uint8 images and int64 labels: what a zoo is evaluated on."
+    out = {}
+    for name, t in tasks.items():
+        out[name] = {}
+        for split in t.images_u8:
+            h = hashlib.sha256(t.images_u8[split].contiguous().numpy().tobytes())
+            h.update(t.labels_[split].to(torch.int64).numpy().tobytes())
+            out[name][split] = h.hexdigest()
+    return out
+
+def used_token_ids(specs: dict, tokenizer) -> torch.Tensor:
+    "The token ids of every caption and prompt of the tasks `specs`: the token-embedding rows the text tower reads."
+    texts = [text.format(c) for s in specs.values() for c in s.classnames for text in s.captions + s.templates]
+    return torch.unique(tokenizer(texts))
+
+# %% ../nbs/01_zoo.ipynb #3d8dfc24
+def _write_files(files: dict, path: Path) -> dict:
+    "Save `{file name: tensors}` in `path`; `{file name: {sha256, bytes}}`."
+    for fname, tensors in files.items(): save_safetensors(tensors, path / fname)
+    return {f: {"sha256": file_sha256(path / f), "bytes": (path / f).stat().st_size} for f in files}
+
+def ship_zoo(zoo: Zoo, path, tv_dtype: torch.dtype = torch.bfloat16, splits=("val", "test")) -> Path:
+    "Write a built tiny `zoo` in the shipped format (see the table above) to the directory `path`, atomically."
+    cfg = zoo.info.get("config")
+    if cfg is None: raise ValueError("ship_zoo needs a built tiny zoo: its info has no 'config'")
+    splits = [s for s in splits if all(s in t.images_u8 for t in zoo.tasks.values())]
+    sd = zoo.model.state_dict()
+    ids = used_token_ids(task_specs(cfg["tasks"]), tiny_tokenizer(cfg["clip"]))
+    text = {k: v for k, v in sd.items() if not k.startswith("visual.") and k != "token_embedding.weight"}
+    files = {"visual.safetensors": zoo.pretrained,
+             "task_vectors.safetensors": {f"{t}/{k}": (zoo.finetuned[t][k] - v).to(tv_dtype)
+                                          for t in zoo.task_names for k, v in zoo.pretrained.items()},
+             "heads.safetensors": zoo.heads,
+             "text.safetensors": text | {"token_embedding.ids": ids, "token_embedding.rows": sd["token_embedding.weight"][ids]},
+             "data.safetensors": {f"{n}/{s}/{part}": getattr(t, attr)[s] for n, t in zoo.tasks.items() for s in splits
+                                  for part, attr in (("images", "images_u8"), ("labels", "labels_"))}}
+    path = Path(path); path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=path.name + ".tmp-", dir=path.parent))
+    try:
+        manifest = dict(format=1, name="tiny", seed=zoo.seed, key=TinyZooConfig(**cfg).key(), config=cfg,
+                        logit_scale=zoo.logit_scale, task_names=zoo.task_names, splits=splits,
+                        classnames={n: t.classnames for n, t in zoo.tasks.items()},
+                        templates={n: t.templates for n, t in zoo.tasks.items()}, task_vector_dtype=str(tv_dtype),
+                        data_sha256=task_data_digests(zoo.tasks),
+                        build=dict(seconds=zoo.info.get("build_seconds"), pretrain_loss=zoo.info.get("pretrain_loss"),
+                                   torch=torch.__version__, open_clip=open_clip.__version__,
+                                   command=f"adamerging ship-zoo --seeds {zoo.seed}"),
+                        files=_write_files(files, tmp))
+        save_json(manifest, tmp / "manifest.json")
+        if path.exists(): shutil.rmtree(path)
+        os.replace(tmp, path)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True); raise
+    return path
+
+# %% ../nbs/01_zoo.ipynb #dda25891
+def check_shipped_files(path, manifest: dict | None = None) -> dict:
+    "Raise a clear error if a file of the shipped zoo at `path` is missing or differs from its manifest; return the manifest."
+    path = Path(path)
+    if manifest is None:
+        if not (path / "manifest.json").exists(): raise FileNotFoundError(f"no shipped zoo at {path} (missing manifest.json)")
+        manifest = load_json(path / "manifest.json")
+    for fname, want in manifest["files"].items():
+        f = path / fname
+        if not f.is_file(): raise FileNotFoundError(f"shipped zoo file {f} is missing")
+        got = file_sha256(f)
+        if got != want["sha256"]:
+            raise ValueError(f"{f}: sha256 {got[:12]}... does not match the manifest's {want['sha256'][:12]}... "
+                             "(a corrupt or edited file: reinstall the package, or rebuild with `adamerging ship-zoo`)")
+    return manifest
+
+def read_shipped_zoo(path, verify: bool = True) -> Zoo:
+    "Load a zoo written by `ship_zoo` (checking each file's sha256 first, unless `verify=False`)."
+    path = Path(path)
+    m = check_shipped_files(path) if verify else load_json(path / "manifest.json")
+    model = create_tiny_clip(m["seed"], m["config"]["clip"])
+    text = load_safetensors(path / "text.safetensors")
+    embedding = torch.zeros_like(model.token_embedding.weight)
+    embedding[text.pop("token_embedding.ids")] = text.pop("token_embedding.rows")
+    theta0 = load_safetensors(path / "visual.safetensors")
+    model.load_state_dict({f"visual.{k}": v for k, v in theta0.items()} | text | {"token_embedding.weight": embedding})
+    tvs = _nest(load_safetensors(path / "task_vectors.safetensors"))
+    data, names = load_safetensors(path / "data.safetensors"), m["task_names"]
+    tasks = {n: TaskData(n, m["classnames"][n], m["templates"][n], {s: data[f"{n}/{s}/images"] for s in m["splits"]},
+                         {s: data[f"{n}/{s}/labels"] for s in m["splits"]}) for n in names}
+    finetuned = {t: {k: v + tvs[t][k].float() for k, v in theta0.items()} for t in names}
+    info = dict(config=m["config"], shipped=str(path), build_seconds=m["build"]["seconds"],
+                pretrain_loss=m["build"]["pretrain_loss"])
+    return Zoo("tiny", m["seed"], model.eval(), theta0, finetuned, load_safetensors(path / "heads.safetensors"),
+               m["logit_scale"], tasks, info)
+
+def shipped_zoo_path(config: TinyZooConfig, root=None) -> Path | None:
+    "The shipped zoo directory built from exactly `config` (same cache key), or None."
+    path = shipped_zoo_dir(config.seed, root)
+    if not (path / "manifest.json").exists() or load_json(path / "manifest.json")["key"] != config.key(): return None
+    return path
+
+# %% ../nbs/01_zoo.ipynb #5e627ac6
+def load_zoo(name: str | None = None, seed: int = 0, rebuild: bool = False, config: TinyZooConfig | None = None,
+             shipped: bool = True, **real_kwargs) -> Zoo:
+    "The zoo `name` ('tiny' or 'vit-b-32'; default `$ADAMERGING_ZOO` or 'tiny'): shipped files if they match, else built once and cached."
     name = normalize_zoo(name) if name is not None else normalize_zoo(os.environ.get("ADAMERGING_ZOO") or "tiny")
     if name == "vit-b-32":
         from adamerging_nb.real import load_real_zoo
         return load_real_zoo(**real_kwargs)
     cfg = config or TinyZooConfig(seed=seed)
+    ship = shipped_zoo_path(cfg) if shipped and not rebuild else None
+    if ship is not None: return read_shipped_zoo(ship)
     path = cache_dir("zoo") / cfg.key()
     if rebuild or not (path / "zoo.json").exists():
         save_zoo(build_tiny_zoo(cfg), path)
     return read_zoo(path)
+
+def ship_tiny_zoos(seeds=SHIPPED_SEEDS, root=None, rebuild: bool = False) -> list[Path]:
+    "Build (or read from the cache) the default zoo of each seed at full precision and write its shipped files."
+    return [ship_zoo(load_zoo("tiny", seed=s, shipped=False, rebuild=rebuild), shipped_zoo_dir(s, root)) for s in seeds]
 
 # %% ../nbs/01_zoo.ipynb #3cc2b0c7
 @torch.no_grad()
@@ -597,13 +726,21 @@ def results_table(rows: dict, digits: int = 1, show: bool = True) -> str:
     return table
 
 def plot_results(rows: dict, title: str = "accuracy (%) per task", ax=None):
-    "Grouped bars: one group per task (and the average), one bar per method."
+    "Grouped bars, one group per task and the average; methods sorted by average, one colour each, legend beside."
     import matplotlib.pyplot as plt
     cols = [c for c in next(iter(rows.values())) if c != "avg"] + ["avg"]
-    ax = ax or plt.subplots(figsize=(max(8, 1.1 * len(cols)), 3.5))[1]
-    w = 0.8 / len(rows)
-    for i, (m, r) in enumerate(rows.items()):
-        ax.bar(np.arange(len(cols)) + i * w - 0.4 + w / 2, [r.get(c, np.nan) for c in cols], w, label=m)
+    palette = list(plt.get_cmap("tab10").colors) + list(plt.get_cmap("Dark2").colors) + list(plt.get_cmap("Set1").colors)
+    colour = {m: palette[i % len(palette)] for i, m in enumerate(rows)}          # a method keeps its colour when sorted
+    order = sorted(rows, key=lambda m: rows[m].get("avg", float("-inf")))
+    ax = ax or plt.subplots(figsize=(max(8, 1.2 * len(cols)) + 2.5, 3.8))[1]
+    w = 0.8 / len(order)
+    for i, m in enumerate(order):
+        ax.bar(np.arange(len(cols)) + i * w - 0.4 + w / 2, [rows[m].get(c, np.nan) for c in cols], w, color=colour[m],
+               label=f"{m} ({rows[m]['avg']:.1f})" if "avg" in rows[m] else m)
     ax.set_xticks(range(len(cols)), cols, rotation=30, fontsize=8); ax.set_ylabel("accuracy (%)"); ax.set_ylim(0, 100)
-    ax.set_title(title, fontsize=10); ax.legend(fontsize=7, ncol=min(len(rows), 4)); ax.figure.tight_layout()
+    ax.set_title(title, fontsize=10)
+    handles, labels = ax.get_legend_handles_labels()                              # best method first in the legend
+    ax.legend(handles[::-1], labels[::-1], fontsize=7, loc="upper left", bbox_to_anchor=(1.01, 1), frameon=False,
+              title="method (avg)", title_fontsize=7)
+    ax.figure.tight_layout()
     return ax.figure
