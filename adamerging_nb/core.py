@@ -57,8 +57,8 @@ def zoo_name() -> str:
 
 # %% ../nbs/00_core.ipynb #059ca268
 def progress(iterable=None, **kwargs):
-    "`tqdm.auto.tqdm` over `iterable`; silent when `$CI` is set unless `disable=` is given."
-    kwargs.setdefault("disable", bool(os.environ.get("CI")))
+    "`tqdm.auto.tqdm` over `iterable`; silent when `$CI` or `$ADAMERGING_NO_PROGRESS` is set, unless `disable=` is given."
+    kwargs.setdefault("disable", bool(os.environ.get("CI") or os.environ.get("ADAMERGING_NO_PROGRESS")))
     kwargs.setdefault("mininterval", 1.0)
     kwargs.setdefault("dynamic_ncols", True)
     return tqdm(iterable, **kwargs)

@@ -4,11 +4,12 @@
 
 # %% ../nbs/11_demo.ipynb #44adcbcc
 from __future__ import annotations
-import re, time
+import multiprocessing, os, re, time
 from pathlib import Path
 from typing import Callable
 
 import numpy as np
+import torch
 import matplotlib.pyplot as plt
 
 from .core import Timer, atomic_path, save_json, load_json, shared_results
@@ -23,8 +24,9 @@ from . import layerwise
 
 # %% auto #0
 __all__ = ['TABLE_ADAMERGING', 'ADAMERGING_ROWS', 'STATIC_ROWS', 'TABLE_METHODS', 'PAPER_ORDERING', 'static_methods',
-           'table_jobs', 'methods_table', 'seed_mean', 'summary_table', 'ordering_gaps', 'plot_methods', 'save_figure',
-           'save_results', 'run_demo', 'compare_shipped', 'ship_command', 'table_command']
+           'table_jobs', 'methods_table', 'seed_mean', 'summary_table', 'default_workers', 'parallel_table',
+           'ordering_gaps', 'plot_methods', 'save_figure', 'save_results', 'run_demo', 'compare_shipped',
+           'ship_command', 'table_command']
 
 # %% ../nbs/11_demo.ipynb #2610fff5
 TABLE_ADAMERGING = dict(steps=500, batch_size=16, n_unlabeled=None)   # paper: 500 steps x 16 per task; pool: all test
@@ -86,6 +88,33 @@ def summary_table(rows_by_seed: dict, paper: dict = PAPER_VIT_B32, digits: int =
     if show: print(table)
     return table
 
+# %% ../nbs/11_demo.ipynb #f5b783a2
+def default_workers() -> int:
+    "Processes for `parallel_table`: one per core (at most 4) on a CPU, one on a GPU."
+    return 1 if torch.cuda.is_available() else max(1, min(4, os.cpu_count() or 1))
+
+def _table_worker(zoo: str | None, seeds: list, methods: list, adamerging: dict, threads: int):
+    "A helper process of `parallel_table`: computes the table's jobs that nobody else is computing, quietly."
+    os.environ["ADAMERGING_NO_PROGRESS"] = "1"
+    torch.set_num_threads(threads)
+    methods_table({s: load_zoo(zoo, seed=s) for s in seeds}, methods, adamerging, verbose=False)
+
+def parallel_table(zoo: str | None, seeds, methods=TABLE_METHODS, adamerging: dict = TABLE_ADAMERGING,
+                   workers: int | None = None, verbose: bool = True) -> dict[int, dict[str, dict]]:
+    "`methods_table` of the zoo named `zoo` for `seeds`, computed by `workers` processes sharing the jobs."
+    workers = default_workers() if workers is None else workers
+    threads = max(1, (os.cpu_count() or 1) // workers)
+    zoos = {s: load_zoo(zoo, seed=s) for s in seeds}
+    spawn = multiprocessing.get_context("spawn")
+    helpers = [spawn.Process(target=_table_worker, args=(zoo, list(seeds), list(methods), dict(adamerging), threads),
+                             daemon=True) for _ in range(workers - 1)]
+    for h in helpers: h.start()
+    old = torch.get_num_threads(); torch.set_num_threads(threads)
+    try: return methods_table(zoos, methods, adamerging, verbose)
+    finally:
+        torch.set_num_threads(old)
+        for h in helpers: h.join()
+
 # %% ../nbs/11_demo.ipynb #7d84aa0f
 PAPER_ORDERING = [("Layer-wise AdaMerging", "Task-wise AdaMerging"), ("Task-wise AdaMerging", "Task arithmetic"),
                   ("TIES", "Task arithmetic"), ("Task arithmetic", "Pretrained")]
@@ -137,13 +166,13 @@ def save_results(rows: dict, out, figures: dict | None = None, title: str | None
 
 # %% ../nbs/11_demo.ipynb #c2889129
 def run_demo(zoo: str | None = None, seed: int = 0, out: str | Path = "adamerging_demo", steps: int | None = None,
-             heatmap: bool = True, methods=TABLE_METHODS) -> dict[str, dict[str, float]]:
+             heatmap: bool = True, methods=TABLE_METHODS, workers: int | None = None) -> dict[str, dict[str, float]]:
     "Load `zoo`, run every method of the table, print the methods x tasks table, save it and the plots in `out`."
     print(f"loading the {zoo or 'default'} zoo, seed {seed} ...", flush=True)
     with Timer() as t: z = load_zoo(zoo, seed=seed)
     print(f"{z} ready in {t.seconds:.1f}s", flush=True)
     adamerging = TABLE_ADAMERGING | ({} if steps is None else {"steps": steps})
-    rows = methods_table({seed: z}, methods, adamerging)[seed]
+    rows = parallel_table(zoo, [seed], methods, adamerging, workers)[seed]
     name = getattr(z, "name", zoo)
     title = f"{name} zoo, seed {seed}" + ("" if steps is None else f", {steps} AdaMerging steps")
     print(f"\naccuracy (%) on the test splits, {title}:")
@@ -177,7 +206,7 @@ def ship_command(seeds=SHIPPED_SEEDS, rebuild: bool = False, compare: bool = Fal
 
 def table_command(seeds=SHIPPED_SEEDS, zoo: str | None = None) -> dict:
     "`adamerging table`: the methods table over `seeds` (mean, std over seeds, the paper's figures) and the ordering."
-    rows_by_seed = methods_table({s: load_zoo(zoo, seed=s) for s in seeds})
+    rows_by_seed = parallel_table(zoo, seeds)
     print(f"\nmean over seeds {', '.join(map(str, seeds))} (test accuracy %):")
     summary_table(rows_by_seed)
     print(); ordering_gaps(rows_by_seed)

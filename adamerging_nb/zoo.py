@@ -4,7 +4,7 @@
 
 # %% ../nbs/01_zoo.ipynb #c334411e
 from __future__ import annotations
-import hashlib, json, math, os, shutil, tempfile, functools
+import hashlib, json, logging, math, os, shutil, tempfile, functools
 from dataclasses import dataclass, field, asdict
 from pathlib import Path
 from typing import Callable
@@ -56,7 +56,10 @@ def register_tiny_clip(config: dict = TINY_CLIP_CONFIG) -> str:
 def create_tiny_clip(seed: int = 0, config: dict = TINY_CLIP_CONFIG) -> torch.nn.Module:
     "A freshly initialised tiny CLIP of `config` (deterministic in `seed`)."
     torch.manual_seed(seed)
-    return open_clip.create_model(register_tiny_clip(config))
+    name, log = register_tiny_clip(config), logging.getLogger()
+    level = log.level; log.setLevel(logging.ERROR)      # not open_clip's "no pretrained weights" warning on every load
+    try: return open_clip.create_model(name)
+    finally: log.setLevel(level)
 
 def tiny_tokenizer(config: dict = TINY_CLIP_CONFIG):
     "open_clip's BPE tokenizer with the tiny model's context length."
@@ -626,6 +629,7 @@ def ship_zoo(zoo: Zoo, path, tv_dtype: torch.dtype = torch.bfloat16, splits=("va
                                    command=f"adamerging ship-zoo --seeds {zoo.seed}"),
                         files=_write_files(files, tmp))
         save_json(manifest, tmp / "manifest.json")
+        os.chmod(tmp, 0o755)                                # mkdtemp makes it private
         if path.exists(): shutil.rmtree(path)
         os.replace(tmp, path)
     except BaseException:
@@ -639,9 +643,12 @@ def check_shipped_files(path, manifest: dict | None = None) -> dict:
     if manifest is None:
         if not (path / "manifest.json").exists(): raise FileNotFoundError(f"no shipped zoo at {path} (missing manifest.json)")
         manifest = load_json(path / "manifest.json")
+    missing = [path / f for f in manifest["files"] if not (path / f).is_file()]
+    if missing:
+        more = f" (and {len(missing) - 1} more)" if len(missing) > 1 else ""
+        raise FileNotFoundError(f"shipped zoo file {missing[0]} is missing{more}")
     for fname, want in manifest["files"].items():
         f = path / fname
-        if not f.is_file(): raise FileNotFoundError(f"shipped zoo file {f} is missing")
         got = file_sha256(f)
         if got != want["sha256"]:
             raise ValueError(f"{f}: sha256 {got[:12]}... does not match the manifest's {want['sha256'][:12]}... "
