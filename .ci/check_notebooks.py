@@ -16,9 +16,11 @@ def notebook_source(path: Path) -> str:
 class Collect(reporter.Reporter):
     def __init__(self): self.problems = []
     def unexpectedError(self, filename, msg): self.problems.append(f"{filename}: {msg}")
-    def syntaxError(self, filename, msg, lineno, offset, text): self.problems.append(f"{filename}:{lineno}: syntax error: {msg}")
+    def syntaxError(self, filename, msg, lineno, offset, text):
+        self.problems.append(f"{filename}:{lineno}: syntax error: {msg}")
     def flake(self, message):
-        if isinstance(message, (messages.UndefinedName, messages.UndefinedExport, messages.UndefinedLocal)):
+        undefined = (messages.UndefinedName, messages.UndefinedExport, messages.UndefinedLocal)
+        if isinstance(message, undefined):
             self.problems.append(str(message))
 
 root = Path(__file__).resolve().parent.parent / "nbs"

@@ -26,7 +26,8 @@ def build_parser() -> argparse.ArgumentParser:
     d.add_argument("--steps", type=int, default=None, help="AdaMerging steps (default: the demo's own)")
 
     t = sub.add_parser("table", help="the methods table over several seeds, beside the paper's figures")
-    t.add_argument("--zoo", type=normalize_zoo, default=None, help=f"one of {', '.join(ZOOS)} (default: $ADAMERGING_ZOO or tiny)")
+    t.add_argument("--zoo", type=normalize_zoo, default=None,
+                   help=f"one of {', '.join(ZOOS)} (default: $ADAMERGING_ZOO or tiny)")
     t.add_argument("--seeds", type=int, nargs="+", default=[0, 1, 2], help="zoo seeds (default: 0 1 2)")
 
     s = sub.add_parser("ship-zoo", help="write the shipped tiny-zoo files from a full build (maintainers)")

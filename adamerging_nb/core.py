@@ -57,7 +57,7 @@ def zoo_name() -> str:
 
 # %% ../nbs/00_core.ipynb #059ca268
 def progress(iterable=None, **kwargs):
-    "`tqdm.auto.tqdm` over `iterable`; silent when `$CI` or `$ADAMERGING_NO_PROGRESS` is set, unless `disable=` is given."
+    "`tqdm.auto.tqdm` over `iterable`; silent under `$CI` or `$ADAMERGING_NO_PROGRESS`, unless `disable=` is given."
     kwargs.setdefault("disable", bool(os.environ.get("CI") or os.environ.get("ADAMERGING_NO_PROGRESS")))
     kwargs.setdefault("mininterval", 1.0)
     kwargs.setdefault("dynamic_ncols", True)
@@ -135,7 +135,7 @@ def file_sha256(path: str | os.PathLike) -> str:
 
 @contextlib.contextmanager
 def file_lock(path: str | os.PathLike, blocking: bool = True):
-    "Hold an exclusive lock on `path` (created if needed) in the block; yields False if `blocking=False` and it is taken."
+    "Hold an exclusive lock on `path` (created if needed) in the block; with `blocking=False`, yield False if taken."
     path = Path(path); path.parent.mkdir(parents=True, exist_ok=True)
     fd = os.open(path, os.O_CREAT | os.O_RDWR, 0o666 & ~_umask())
     try:

@@ -136,13 +136,16 @@ def plot_methods(rows_by_seed: dict, paper: dict = PAPER_VIT_B32, title: str = "
     colours = dict(zip(mean, plt.get_cmap("tab10").colors + plt.get_cmap("Dark2").colors))
     fig, ax = plt.subplots(figsize=(8, 0.45 * len(order) + 1.2))
     y = np.arange(len(order))
-    ax.barh(y, [mean[m] for m in order], color=[colours[m] for m in order], alpha=0.85, label="tiny zoo, mean over seeds")
+    ax.barh(y, [mean[m] for m in order], color=[colours[m] for m in order], alpha=0.85,
+            label="tiny zoo, mean over seeds")
     for s, rows in rows_by_seed.items():
-        ax.plot([rows[m]["avg"] for m in order], y, "o", ms=3.5, c="k", label="one seed" if s == next(iter(rows_by_seed)) else None)
+        first = s == next(iter(rows_by_seed))
+        ax.plot([rows[m]["avg"] for m in order], y, "o", ms=3.5, c="k", label="one seed" if first else None)
     known = [i for i, m in enumerate(order) if m in paper]
     ax.plot([paper[order[i]] for i in known], known, "D", ms=6, mfc="white", mec="crimson", label="paper, ViT-B/32")
     for i, m in enumerate(order): ax.text(1, i, f"{mean[m]:.1f}", va="center", fontsize=8, color="white", weight="bold")
-    ax.set_yticks(y, order); ax.set_xlabel("average accuracy (%)"); ax.set_xlim(0, 100); ax.set_title(title, fontsize=10)
+    ax.set_yticks(y, order); ax.set_xlabel("average accuracy (%)"); ax.set_xlim(0, 100)
+    ax.set_title(title, fontsize=10)
     ax.legend(loc="lower left", bbox_to_anchor=(1.01, 0), fontsize=8, frameon=False)
     fig.tight_layout()
     return fig
@@ -179,7 +182,8 @@ def run_demo(zoo: str | None = None, seed: int = 0, out: str | Path = "adamergin
     results_table(rows)
     figures = {"results": plot_results(rows, title=f"accuracy (%) per task: {title}")}
     if heatmap and "Layer-wise AdaMerging" in methods:
-        figures["layerwise_coefficients"] = layerwise.plot_coefficient_heatmap(adamerging_result(z, layerwise=True, **adamerging))
+        learned = adamerging_result(z, layerwise=True, **adamerging)
+        figures["layerwise_coefficients"] = layerwise.plot_coefficient_heatmap(learned)
     paths = save_results(rows, out, figures, title=f"adamerging demo: {title}")
     print(f"saved {', '.join(paths)} in {Path(out).resolve()}")
     return rows

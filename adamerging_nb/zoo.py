@@ -32,7 +32,7 @@ __all__ = ['TINY_CLIP', 'TINY_CLIP_CONFIG', 'SIZE', 'IMAGE_SIZE', 'SHAPES', 'TEX
            'Zoo', 'predict_logits', 'TinyZooConfig', 'long_pretraining_config', 'what_only_config', 'first_zoo_config',
            'render_task_data', 'build_tiny_zoo', 'save_zoo', 'read_zoo', 'shipped_zoo_dir', 'task_data_digests',
            'used_token_ids', 'ship_zoo', 'check_shipped_files', 'read_shipped_zoo', 'shipped_zoo_path', 'load_zoo',
-           'ship_tiny_zoos', 'evaluate', 'results_table', 'plot_results']
+           'ship_tiny_zoos', 'evaluation_key', 'evaluate', 'results_table', 'plot_results']
 
 # %% ../nbs/01_zoo.ipynb #5d9f1225
 TINY_CLIP = "adamerging-tiny-vit"
@@ -702,25 +702,47 @@ def ship_tiny_zoos(seeds=SHIPPED_SEEDS, root=None, rebuild: bool = False) -> lis
     return [ship_zoo(load_zoo("tiny", seed=s, shipped=False, rebuild=rebuild), shipped_zoo_dir(s, root)) for s in seeds]
 
 # %% ../nbs/01_zoo.ipynb #3cc2b0c7
+def _bytes(t: torch.Tensor) -> bytes:
+    "The raw bytes of a tensor (any dtype)."
+    return t.detach().cpu().contiguous().reshape(-1).view(torch.uint8).numpy().tobytes()
+
+def evaluation_key(visual, state: dict, zoo, split: str, tasks: list, limit: int | None) -> str | None:
+    "sha256 of everything `evaluate` reads (architecture, weights, heads, data); None if the data is not in memory."
+    if not all(hasattr(zoo.tasks[t], "images_u8") for t in tasks): return None
+    h = hashlib.sha256(repr(visual).encode())                 # the architecture, activation functions included
+    for k in sorted(state): h.update(k.encode()); h.update(_bytes(state[k]))
+    h.update(repr((split, list(tasks), limit, float(zoo.logit_scale))).encode())
+    for t in tasks:
+        n = None if limit is None else limit
+        h.update(_bytes(zoo.heads[t])); h.update(_bytes(zoo.tasks[t].images_u8[split][:n]))
+        h.update(_bytes(zoo.tasks[t].labels_[split][:n]))
+    return h.hexdigest()
+
 @torch.no_grad()
 def evaluate(model_or_state, zoo: Zoo, split: str = "test", tasks=None, batch_size: int = 512, device=None,
-             limit: int | None = None) -> dict:
-    "Top-1 accuracy (%) per task of an image encoder (module or state dict) with the zoo's heads, plus 'avg'; `limit`: first examples only."
+             limit: int | None = None, cache: bool = True) -> dict:
+    "Top-1 accuracy (%) per task of an image encoder (module or state dict) with the zoo's heads, plus 'avg'."
     device = get_device(device)
     if isinstance(model_or_state, torch.nn.Module):
-        visual, state = model_or_state.to(device).eval(), {k: v.to(device) for k, v in model_or_state.state_dict().items()}
+        visual, state = model_or_state.eval(), model_or_state.state_dict()
     else:
         missing = set(zoo.pretrained) - set(model_or_state)
         if missing: raise KeyError(f"state dict lacks {len(missing)} image-encoder keys, e.g. {sorted(missing)[:3]}")
-        visual, state = zoo.model.visual.to(device).eval(), {k: v.to(device) for k, v in model_or_state.items()}
+        visual, state = zoo.model.visual.eval(), model_or_state
+    tasks = list(tasks or zoo.task_names)
+    key = evaluation_key(visual, state, zoo, split, tasks, limit) if cache else None
+    path = cache_dir("evaluations") / f"{key}.json" if key else None
+    if path is not None and path.exists(): return load_json(path)
+    visual, state = visual.to(device), {k: v.to(device) for k, v in state.items()}
     acc = {}
-    for name in tasks or zoo.task_names:
+    for name in tasks:
         right = total = 0
         for x, y in zoo.tasks[name].batches(split, batch_size, limit=limit):
             logits = classify(visual, state, x.to(device), zoo.heads[name].to(device), zoo.logit_scale)
             right += (logits.argmax(-1).cpu() == y).sum().item(); total += len(y)
         acc[name] = 100 * right / total
     acc["avg"] = sum(acc.values()) / len(acc)
+    if path is not None: save_json(acc, path)
     return acc
 
 def results_table(rows: dict, digits: int = 1, show: bool = True) -> str:
