@@ -12,7 +12,7 @@ import numpy as np
 import torch
 import matplotlib.pyplot as plt
 
-from .core import Timer, atomic_path, save_json, load_json, shared_results
+from .core import Timer, atomic_path, save_json, shared_results
 from .zoo import (load_zoo, evaluate, plot_results, results_table, ship_tiny_zoos, SHIPPED_SEEDS,
                                ZOO_DATA)
 from .task_vectors import task_vectors, individual_row
@@ -59,7 +59,8 @@ def table_jobs(zoo, methods=TABLE_METHODS, adamerging: dict = TABLE_ADAMERGING) 
 def methods_table(zoos: dict, methods=TABLE_METHODS, adamerging: dict = TABLE_ADAMERGING,
                   verbose: bool = True) -> dict[int, dict[str, dict]]:
     "`{seed: {method: row}}` for the zoos `{seed: zoo}`: every row computed once, cached, shared between processes."
-    jobs = {(m, s): table_jobs(zoo, [m], adamerging)[m] for m in methods for s, zoo in zoos.items()}
+    by_seed = {s: table_jobs(zoo, methods, adamerging) for s, zoo in zoos.items()}
+    jobs = {(m, s): by_seed[s][m] for m in methods for s in zoos}          # methods first: processes split the slow ones
     start, done = time.perf_counter(), []
     def report(key, row):
         done.append(key)

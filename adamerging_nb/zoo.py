@@ -713,9 +713,8 @@ def evaluation_key(visual, state: dict, zoo, split: str, tasks: list, limit: int
     for k in sorted(state): h.update(k.encode()); h.update(_bytes(state[k]))
     h.update(repr((split, list(tasks), limit, float(zoo.logit_scale))).encode())
     for t in tasks:
-        n = None if limit is None else limit
-        h.update(_bytes(zoo.heads[t])); h.update(_bytes(zoo.tasks[t].images_u8[split][:n]))
-        h.update(_bytes(zoo.tasks[t].labels_[split][:n]))
+        h.update(_bytes(zoo.heads[t])); h.update(_bytes(zoo.tasks[t].images_u8[split][:limit]))
+        h.update(_bytes(zoo.tasks[t].labels_[split][:limit]))
     return h.hexdigest()
 
 @torch.no_grad()
