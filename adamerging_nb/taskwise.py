@@ -21,15 +21,15 @@ from .task_vectors import float_keys, check_same_layout, task_vectors
 from .ties import ties_task_vectors
 
 # %% auto #0
-__all__ = ['ADAMERGING_DEFAULTS', 'stack_task_vectors', 'expand_coefficients', 'merge_task_vectors', 'random_zoo',
-           'multitask_logits', 'multitask_entropy', 'multitask_cross_entropy', 'UnlabeledPool', 'AdaMergingResult',
-           'adapt_coefficients', 'save_coefficients', 'load_coefficients', 'coefficients_from_published',
-           'zoo_task_vectors', 'adaptation_images', 'adamerging', 'adapt', 'merged_state', 'plot_trajectories',
-           'reference_rows', 'zoo_fingerprint', 'results_path', 'save_run', 'load_run', 'adamerging_row_job',
-           'adamerging_result', 'adamerging_rows', 'adamerging_coefficients', 'taskwise_rows', 'mean_entropy',
-           'compare_methods', 'check_adamerging_run', 'entropy_along_line', 'plot_entropy_along_line',
-           'coefficient_sensitivity', 'surrogate_agrees', 'plot_coefficient_sensitivity', 'entropy_gradient_split',
-           'gradient_agreement', 'plot_gradient_split', 'supervised_merging']
+__all__ = ['OPEN_CLIP_TEXT_ROWS', 'ADAMERGING_DEFAULTS', 'stack_task_vectors', 'expand_coefficients', 'merge_task_vectors',
+           'random_zoo', 'multitask_logits', 'multitask_entropy', 'multitask_cross_entropy', 'UnlabeledPool',
+           'AdaMergingResult', 'adapt_coefficients', 'save_coefficients', 'load_coefficients', 'published_row_names',
+           'coefficients_from_published', 'zoo_task_vectors', 'adaptation_images', 'adamerging', 'adapt',
+           'merged_state', 'plot_trajectories', 'reference_rows', 'zoo_fingerprint', 'results_path', 'save_run',
+           'load_run', 'adamerging_row_job', 'adamerging_result', 'adamerging_rows', 'adamerging_coefficients',
+           'taskwise_rows', 'mean_entropy', 'compare_methods', 'check_adamerging_run', 'entropy_along_line',
+           'plot_entropy_along_line', 'coefficient_sensitivity', 'surrogate_agrees', 'plot_coefficient_sensitivity',
+           'entropy_gradient_split', 'gradient_agreement', 'plot_gradient_split', 'supervised_merging']
 
 # %% ../nbs/06_taskwise.ipynb #5e49075a
 def stack_task_vectors(task_vectors: dict[str, dict], device=None, dtype=None) -> dict[str, torch.Tensor]:
@@ -235,17 +235,46 @@ def _read_array(src) -> torch.Tensor:
         return torch.from_numpy(np.loadtxt(p, ndmin=1))
     return torch.as_tensor(np.asarray(src.detach().cpu() if torch.is_tensor(src) else src))
 
-def coefficients_from_published(src, n_tasks: int, n_tensors: int | None = None) -> torch.Tensor:
-    "Official AdaMerging layout `(T+1,)` / `(K, T+1)`, column 0 the pretrained model's (fixed 1), as our `(T,)` / `(K, T)`."
+OPEN_CLIP_TEXT_ROWS = (("positional_embedding", "text_projection", "logit_scale"),
+                       ("token_embedding.weight", "ln_final.weight", "ln_final.bias"))
+
+def published_row_names(keys: list[str], prefix: str = "visual.", text_rows=OPEN_CLIP_TEXT_ROWS) -> list[str]:
+    "Row names of the official layer-wise layout: open_clip CLIP's `named_parameters()` without its text transformer."
+    before, after = text_rows
+    return list(before) + [prefix + k for k in keys] + list(after)
+
+def _rows_by_name(a: torch.Tensor, keys: list[str], row_names: list[str] | None, verbose: bool) -> torch.Tensor:
+    "The rows of `a` for the visual tensor `keys`, from the visual-only or the whole-CLIP layout."
+    if a.shape[0] == len(keys): return a
+    names = published_row_names(keys) if row_names is None else list(row_names)
+    if len(names) != a.shape[0]:
+        raise ValueError(f"published coefficients have {a.shape[0]} rows; expected {len(keys)} (one per visual tensor) "
+                         f"or {len(names)} (open_clip CLIP without its text transformer, `published_row_names`)")
+    where = {n: i for i, n in enumerate(names)}
+    missing = [k for k in keys if "visual." + k not in where]
+    if missing: raise KeyError(f"no published row for the visual tensors {missing[:3]} (of {len(missing)})")
+    rows = [where["visual." + k] for k in keys]
+    dropped = [n for i, n in enumerate(names) if i not in set(rows)]
+    if verbose and dropped: print(f"published coefficients: {len(rows)} visual rows kept; dropped {len(dropped)} rows "
+                                  f"that are not visual tensors: {', '.join(dropped)}")
+    return a[rows]
+
+def coefficients_from_published(src, n_tasks: int, n_tensors: int | None = None, keys: list[str] | None = None,
+                                row_names: list[str] | None = None, verbose: bool = True) -> torch.Tensor:
+    "Official AdaMerging layout `(T+1,)` / `(R, T+1)`, column 0 the pretrained model's (fixed 1), as our `(T,)` / `(K, T)`."
     a = _read_array(src).float()
+    if keys is not None: n_tensors = len(keys)
     if a.ndim == 2 and a.shape[0] == 1 and n_tensors != 1: a = a[0]     # task-wise saved as one row
     if a.ndim not in (1, 2) or a.shape[-1] != n_tasks + 1:
         raise ValueError(f"published coefficients of shape {tuple(a.shape)}; expected ({n_tasks + 1},) or "
                          f"(tensors, {n_tasks + 1}): column 0 for the pretrained model, then {n_tasks} tasks")
-    if a.ndim == 2 and n_tensors is not None and a.shape[0] != n_tensors:
-        raise ValueError(f"published coefficients have {a.shape[0]} rows but the model has {n_tensors} parameter tensors")
+    if not torch.isfinite(a).all(): raise ValueError("published coefficients contain NaN or inf")
     if not torch.allclose(a[..., 0], torch.ones(())):
         raise ValueError(f"column 0 is the pretrained model's coefficient and must be 1, found {a[..., 0].flatten()[:3].tolist()}")
+    if a.ndim == 2 and keys is not None: a = _rows_by_name(a, list(keys), row_names, verbose)
+    elif a.ndim == 2 and n_tensors is not None and a.shape[0] != n_tensors:
+        raise ValueError(f"published coefficients have {a.shape[0]} rows but the model has {n_tensors} parameter tensors; "
+                         "pass `keys=` to map a whole-CLIP layout (e.g. the official 158 rows) by name")
     return a[..., 1:].clone()
 
 # %% ../nbs/06_taskwise.ipynb #886c3745
