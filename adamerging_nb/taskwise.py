@@ -22,7 +22,8 @@ from .ties import ties_task_vectors
 
 # %% auto #0
 __all__ = ['OPEN_CLIP_TEXT_ROWS', 'ADAMERGING_DEFAULTS', 'stack_task_vectors', 'expand_coefficients', 'merge_task_vectors',
-           'random_zoo', 'multitask_logits', 'multitask_entropy', 'multitask_cross_entropy', 'UnlabeledPool',
+           'per_tensor', 'one_group', 'coefficient_groups', 'random_zoo', 'multitask_logits', 'entropy_objective',
+           'cross_entropy_objective', 'multitask_entropy', 'multitask_cross_entropy', 'UnlabeledPool',
            'AdaMergingResult', 'adapt_coefficients', 'save_coefficients', 'load_coefficients', 'published_row_names',
            'coefficients_from_published', 'zoo_task_vectors', 'adaptation_images', 'adamerging', 'adapt',
            'merged_state', 'plot_trajectories', 'reference_rows', 'zoo_fingerprint', 'results_path', 'save_run',
@@ -40,9 +41,16 @@ def stack_task_vectors(task_vectors: dict[str, dict], device=None, dtype=None) -
     return {k: torch.stack([task_vectors[t][k] for t in names]).to(device=device, dtype=dtype) for k in float_keys(first)}
 
 # %% ../nbs/06_taskwise.ipynb #af30dda0
-def expand_coefficients(coefficients: torch.Tensor, n_tensors: int, n_tasks: int | None = None) -> torch.Tensor:
-    "`(T,)` task-wise or `(K, T)` layer-wise coefficients as a `(K, T)` matrix (task-wise: a broadcast view)."
+def expand_coefficients(coefficients: torch.Tensor, n_tensors: int, n_tasks: int | None = None,
+                        index: torch.Tensor | None = None) -> torch.Tensor:
+    "`(T,)` task-wise, `(K, T)` layer-wise or `(G, T)` grouped coefficients (with the `(K,)` group `index`) as `(K, T)`."
     c = coefficients
+    if index is not None:
+        if c.ndim != 2 or len(index) != n_tensors or int(index.max()) >= c.shape[0] or int(index.min()) < 0:
+            raise ValueError(f"grouped coefficients of shape {tuple(c.shape)} with a group index of {len(index)} "
+                             f"entries (max {int(index.max())}); expected (groups, T) and one group per tensor "
+                             f"({n_tensors})")
+        c = c.expand(n_tensors, -1) if c.shape[0] == 1 else c[index]     # one group: a view, like task-wise
     if c.ndim == 1: c = c.expand(n_tensors, -1)
     if c.ndim != 2 or c.shape[0] != n_tensors or (n_tasks is not None and c.shape[1] != n_tasks):
         want = f"({n_tasks if n_tasks is not None else 'T'},) or ({n_tensors}, {n_tasks if n_tasks is not None else 'T'})"
@@ -50,14 +58,34 @@ def expand_coefficients(coefficients: torch.Tensor, n_tensors: int, n_tasks: int
                          f"(task-wise or one row per parameter tensor)")
     return c
 
-def merge_task_vectors(pretrained: dict, stacked: dict[str, torch.Tensor], coefficients: torch.Tensor) -> dict:
+def merge_task_vectors(pretrained: dict, stacked: dict[str, torch.Tensor], coefficients: torch.Tensor,
+                       index: torch.Tensor | None = None) -> dict:
     "$\\theta_k = \\theta_{0,k} + \\sum_t \\lambda_{k,t}\\tau_{t,k}$ for every stacked key `k`: one `tensordot` per key."
     n_tasks = next(iter(stacked.values())).shape[0]
-    lam = expand_coefficients(coefficients, len(stacked), n_tasks)
+    lam = expand_coefficients(coefficients, len(stacked), n_tasks, index)
     merged = dict(pretrained)
     for row, (k, tv) in zip(lam, stacked.items()):
         merged[k] = pretrained[k] + torch.tensordot(row.to(tv.dtype), tv, dims=1)
     return merged
+
+def per_tensor(key: str) -> str:
+    "The grouping of layer-wise AdaMerging: every parameter tensor is its own group."
+    return key
+
+def one_group(key: str) -> str:
+    "The grouping of task-wise AdaMerging: all parameter tensors share one group."
+    return "all"
+
+def coefficient_groups(keys: list[str], groups) -> tuple[list[str], torch.Tensor]:
+    "Group names (in order of first appearance) and the `(K,)` group index of `keys`, from `{key: group}` or `key -> group`."
+    if callable(groups): of = {k: str(groups(k)) for k in keys}
+    else:
+        missing = [k for k in keys if k not in groups]
+        if missing: raise KeyError(f"groups has no group for {len(missing)} parameter tensor(s), e.g. {missing[:3]}")
+        of = {k: str(groups[k]) for k in keys}
+    names = list(dict.fromkeys(of.values()))
+    where = {g: i for i, g in enumerate(names)}
+    return names, torch.tensor([where[of[k]] for k in keys], dtype=torch.long)
 
 # %% ../nbs/06_taskwise.ipynb #dd8b5520
 class _RandomTask(SimpleNamespace):
@@ -96,16 +124,25 @@ def multitask_logits(model: torch.nn.Module, state: dict, images: torch.Tensor, 
     feats = F.normalize(functional_call(model, state, (images,)), dim=-1)
     return [logit_scale * f @ w.to(f.dtype) for f, w in zip(feats.split(sizes), heads)]
 
+def entropy_objective(logits: list[torch.Tensor], labels: list[torch.Tensor] | None = None) -> torch.Tensor:
+    "AdaMerging's loss: the sum over tasks of the mean prediction entropy of each task's `logits` (labels unused)."
+    return sum(entropy_from_logits(l).mean() for l in logits)
+
+def cross_entropy_objective(logits: list[torch.Tensor], labels: list[torch.Tensor] | None) -> torch.Tensor:
+    "The supervised loss: the sum over tasks of the mean cross-entropy of each task's `logits` against its `labels`."
+    if labels is None: raise ValueError("cross_entropy_objective needs labels: pass `labels=` to adapt_coefficients")
+    return sum(F.cross_entropy(l.float(), y) for l, y in zip(logits, labels))
+
 def multitask_entropy(model: torch.nn.Module, state: dict, images: torch.Tensor, heads: list[torch.Tensor],
                       logit_scale: float, sizes: list[int]) -> torch.Tensor:
     "Sum over tasks of the mean prediction entropy: one forward of the concatenated `images`, split by `sizes`."
-    return sum(entropy_from_logits(l).mean() for l in multitask_logits(model, state, images, heads, logit_scale, sizes))
+    return entropy_objective(multitask_logits(model, state, images, heads, logit_scale, sizes))
 
 def multitask_cross_entropy(model: torch.nn.Module, state: dict, images: torch.Tensor, heads: list[torch.Tensor],
                             logit_scale: float, sizes: list[int], labels: torch.Tensor) -> torch.Tensor:
     "Sum over tasks of the mean cross-entropy against `labels` (concatenated like `images`): the supervised bound's loss."
     logits = multitask_logits(model, state, images, heads, logit_scale, sizes)
-    return sum(F.cross_entropy(l.float(), y) for l, y in zip(logits, labels.split(sizes)))
+    return cross_entropy_objective(logits, list(labels.split(sizes)))
 
 # %% ../nbs/06_taskwise.ipynb #c5da568e
 class UnlabeledPool:
@@ -136,41 +173,65 @@ class UnlabeledPool:
 # %% ../nbs/06_taskwise.ipynb #669f04cb
 @dataclasses.dataclass
 class AdaMergingResult:
-    "Learned coefficients (`(T,)` task-wise or `(K, T)` layer-wise), the merged visual state dict and the history."
+    "Learned coefficients (`(T,)` task-wise, `(K, T)` layer-wise or `(G, T)` grouped), the merged state and the history."
     task_names: list[str]
     keys: list[str]                 # the K parameter tensors that have coefficients, in row order
     coefficients: torch.Tensor      # on the CPU
     state: dict                     # merged visual state dict, theta_0 + sum_t lambda_t tau_t
-    history: list[float]            # loss at every step (summed entropy; cross-entropy if supervised)
+    history: list[float]            # loss at every step (the objective: summed entropy by default)
     trajectory: torch.Tensor        # (steps + 1, *coefficients.shape): coefficients before each step and at the end
     seconds: float = 0.0
+    groups: list[str] | None = None # grouped runs: the group of each of the K keys (rows: groups in order of appearance)
 
     @property
-    def layerwise(self) -> bool: return self.coefficients.ndim == 2
-    def save(self, path) -> Path: return save_coefficients(self.coefficients, path, self.task_names, self.keys)
+    def layerwise(self) -> bool: return self.coefficients.ndim == 2 and self.groups is None
+    def per_tensor(self) -> torch.Tensor:
+        "The `(K, T)` coefficients each parameter tensor gets (task-wise and grouped ones expanded)."
+        index = None if self.groups is None else coefficient_groups(self.keys, dict(zip(self.keys, self.groups)))[1]
+        return expand_coefficients(self.coefficients, len(self.keys), len(self.task_names), index).clone()
+    def save(self, path) -> Path:
+        "Save the coefficients (grouped ones as the `(K, T)` they expand to) with `save_coefficients`."
+        c = self.coefficients if self.groups is None else self.per_tensor()
+        return save_coefficients(c, path, self.task_names, self.keys)
     def __repr__(self):
-        kind = "layer-wise" if self.layerwise else "task-wise"
+        kind = f"{len(set(self.groups))} groups" if self.groups else "layer-wise" if self.layerwise else "task-wise"
         return (f"AdaMergingResult({kind}, {len(self.task_names)} tasks, coefficients {tuple(self.coefficients.shape)}, "
                 f"{len(self.history)} steps, loss {self.history[0] if self.history else float('nan'):.4f} -> "
                 f"{self.history[-1] if self.history else float('nan'):.4f}, {self.seconds:.1f}s)")
 
 # %% ../nbs/06_taskwise.ipynb #ec64a4aa
+def _initial_coefficients(n_keys: int, n_tasks: int, layerwise: bool, group_names, init: float, clamp, device, dtype):
+    "The starting λ: `(T,)` task-wise, `(K, T)` layer-wise or `(G, T)` grouped, all `init` (clamped), requiring grad."
+    if group_names is not None and layerwise: raise ValueError("pass `layerwise=True` or `groups=`, not both")
+    shape = (len(group_names), n_tasks) if group_names is not None else (n_keys, n_tasks) if layerwise else (n_tasks,)
+    return torch.full(shape, float(init), device=device, dtype=dtype).clamp_(*clamp).requires_grad_()
+
+def _checked_loss(loss, objective) -> torch.Tensor:
+    "`loss` if it is a scalar tensor, else a `TypeError` naming the objective."
+    if not (torch.is_tensor(loss) and loss.ndim == 0):
+        raise TypeError(f"objective {getattr(objective, '__name__', objective)!r} returned "
+                        f"{type(loss).__name__} {tuple(getattr(loss, 'shape', ()))}; expected a scalar tensor")
+    return loss
+
 def adapt_coefficients(model: torch.nn.Module, pretrained: dict, task_vectors: dict[str, dict],
                        heads: dict[str, torch.Tensor], images: dict[str, torch.Tensor], logit_scale: float, *,
                        layerwise: bool = False, steps: int = 500, batch_size: int = 16, init: float = 0.3,
                        lr: float = 1e-3, clamp: tuple[float, float] = (0.0, 1.0), device=None, seed: int = 0,
                        callback=None, amp: bool = False, desc: str | None = None,
-                       labels: dict[str, torch.Tensor] | None = None) -> AdaMergingResult:
-    "Learn merging coefficients by minimising the summed prediction entropy on the unlabeled `images` of every task (with `labels`: the summed cross-entropy instead)."
+                       labels: dict[str, torch.Tensor] | None = None, objective=None, groups=None) -> AdaMergingResult:
+    "Learn merging coefficients by minimising `objective` (default: summed entropy; with `labels`: cross-entropy)."
     if not task_vectors: raise ValueError("empty task list: nothing to merge")
     names = list(task_vectors)
     for what, d in (("heads", heads), ("images", images)) + ((("labels", labels),) if labels is not None else ()):
         if set(d) != set(names): raise KeyError(f"{what} are for tasks {sorted(d)}, task vectors for {sorted(names)}")
+    objective = objective or (entropy_objective if labels is None else cross_entropy_objective)
     device = get_device(device); seed_everything(seed)
     stacked = stack_task_vectors(task_vectors, device=device)
     keys = list(stacked)
     missing = [k for k in keys if k not in pretrained]
     if missing: raise KeyError(f"task vector keys missing from the pretrained model: {missing[:3]}")
+    group_names, index = (None, None) if groups is None else coefficient_groups(keys, groups)
+    index = None if index is None else index.to(device)
     theta0 = {k: v.to(device) for k, v in pretrained.items()}
     model = model.to(device).eval()          # its own parameters are never used: functional_call swaps them out
     dtype = theta0[keys[0]].dtype
@@ -178,29 +239,29 @@ def adapt_coefficients(model: torch.nn.Module, pretrained: dict, task_vectors: d
     pool = UnlabeledPool([images[t] for t in names], device, seed, dtype=dtype,
                          labels=None if labels is None else [labels[t] for t in names])
     sizes = [batch_size] * len(names)
-    lam = torch.full((len(keys), len(names)) if layerwise else (len(names),), float(init), device=device,
-                     dtype=dtype).clamp_(*clamp).requires_grad_()
+    lam = _initial_coefficients(len(keys), len(names), layerwise, group_names, init, clamp, device, dtype)
     opt = torch.optim.Adam([lam], lr=lr)
     losses, traj, t0 = [], [lam.detach().clone()], time.perf_counter()
-    kind = "layer-wise" if layerwise else "task-wise"
+    kind = "grouped" if groups is not None else "layer-wise" if layerwise else "task-wise"
     for step in progress(range(steps), desc=desc or f"{kind} AdaMerging"):
         idx = pool.indices(batch_size)
         with torch.autocast(device.type, dtype=torch.bfloat16, enabled=amp):
-            state = merge_task_vectors(theta0, stacked, lam)
-            if pool.labels is None: loss = multitask_entropy(model, state, pool.images[idx], head_list, logit_scale, sizes)
-            else: loss = multitask_cross_entropy(model, state, pool.images[idx], head_list, logit_scale, sizes,
-                                                 pool.labels[idx])
+            state = merge_task_vectors(theta0, stacked, lam, index)
+            logits = multitask_logits(model, state, pool.images[idx], head_list, logit_scale, sizes)
+            ys = None if pool.labels is None else list(pool.labels[idx].split(sizes))
+            loss = _checked_loss(objective(logits, ys), objective)
         opt.zero_grad(set_to_none=True)
         loss.backward()
         opt.step()
         with torch.no_grad(): lam.clamp_(*clamp)
         losses.append(loss.detach()); traj.append(lam.detach().clone())
         if callback is not None: callback(step, loss.detach(), lam.detach())
-    with torch.no_grad(): state = {k: v.detach() for k, v in merge_task_vectors(theta0, stacked, lam).items()}
+    with torch.no_grad(): state = {k: v.detach() for k, v in merge_task_vectors(theta0, stacked, lam, index).items()}
     check_finite(state, "merged model")
     return AdaMergingResult(names, keys, lam.detach().cpu(), state,
                             torch.stack(losses).float().cpu().tolist() if losses else [],
-                            torch.stack(traj).cpu(), time.perf_counter() - t0)
+                            torch.stack(traj).cpu(), time.perf_counter() - t0,
+                            None if index is None else [group_names[i] for i in index.tolist()])
 
 # %% ../nbs/06_taskwise.ipynb #b8621bbd
 def save_coefficients(coefficients: torch.Tensor, path, task_names: list[str], keys: list[str] | None = None) -> Path:
@@ -295,17 +356,18 @@ def adaptation_images(zoo, tasks: list[str], n_unlabeled: int | None = 256, seed
     "The unlabeled test images AdaMerging adapts on: `n_unlabeled` per task (None or more than the split: all), drawn with `seed`."
     return {t: zoo.tasks[t].unlabeled(_at_most(n_unlabeled, zoo.tasks[t]), split="test", seed=seed) for t in tasks}
 
-def adamerging(zoo, *, layerwise: bool, tasks: list[str] | None = None, steps: int = 500, batch_size: int = 16,
+def adamerging(zoo, *, layerwise: bool = False, tasks: list[str] | None = None, steps: int = 500, batch_size: int = 16,
                n_unlabeled: int | None = 256, plus: bool = False, init: float = 0.3, lr: float = 1e-3, device=None,
-               seed: int = 0, callback=None, amp: bool = False) -> AdaMergingResult:
-    "Task-wise or layer-wise AdaMerging (`plus`: ++) of `zoo` on `n_unlabeled` unlabeled test images per task (None: all)."
+               seed: int = 0, callback=None, amp: bool = False, groups=None, objective=None) -> AdaMergingResult:
+    "Task-wise, layer-wise or grouped AdaMerging (`plus`: ++) of `zoo` on `n_unlabeled` test images per task (None: all)."
     tasks = list(zoo.task_names if tasks is None else tasks)
     tvs = zoo_task_vectors(zoo, tasks, plus=plus)
     images = adaptation_images(zoo, tasks, n_unlabeled, seed)
-    name = f"{'layer' if layerwise else 'task'}-wise AdaMerging{'++' if plus else ''}"
+    kind = "grouped" if groups is not None else "layer-wise" if layerwise else "task-wise"
     return adapt_coefficients(zoo.model.visual, zoo.pretrained, tvs, {t: zoo.heads[t] for t in tasks}, images,
                               zoo.logit_scale, layerwise=layerwise, steps=steps, batch_size=batch_size, init=init,
-                              lr=lr, device=device, seed=seed, callback=callback, amp=amp, desc=name)
+                              lr=lr, device=device, seed=seed, callback=callback, amp=amp,
+                              desc=f"{kind} AdaMerging{'++' if plus else ''}", groups=groups, objective=objective)
 
 def adapt(zoo, *, tasks: list[str] | None = None, steps: int = 500, batch_size: int = 16, n_unlabeled: int | None = 256,
           plus: bool = False, init: float = 0.3, lr: float = 1e-3, device=None, seed: int = 0, callback=None,
@@ -430,7 +492,7 @@ def check_adamerging_run(zoo, result: AdaMergingResult, plus: bool = False, init
     moved = float((traj[-1] - traj[0]).abs().max())
     assert moved > 0.02, f"coefficients barely moved (at most {moved:.4f}): no gradient?"
     tvs = zoo_task_vectors(zoo, result.task_names, plus=plus)
-    lam = expand_coefficients(result.coefficients.double(), len(result.keys), len(tvs))
+    lam = result.per_tensor().double()
     assert set(result.state) == set(zoo.pretrained), "merged state has other keys than the pretrained model"
     for i, k in enumerate(result.keys):                                   # theta_0 + sum_t lambda_t tau_t, in float64
         want = zoo.pretrained[k].double() + sum(lam[i, j] * tvs[t][k].double() for j, t in enumerate(tvs))
@@ -569,4 +631,5 @@ def supervised_merging(zoo, *, layerwise: bool, tasks: list[str] | None = None, 
     name = f"supervised {'layer' if layerwise else 'task'}-wise merging{'++' if plus else ''}"
     return adapt_coefficients(zoo.model.visual, zoo.pretrained, tvs, {t: zoo.heads[t] for t in tasks}, images,
                               zoo.logit_scale, layerwise=layerwise, steps=steps, batch_size=batch_size, init=init,
-                              lr=lr, device=device, seed=seed, callback=callback, desc=name, labels=labels)
+                              lr=lr, device=device, seed=seed, callback=callback, desc=name, labels=labels,
+                              objective=cross_entropy_objective)
