@@ -10,9 +10,18 @@ from pathlib import Path
 from .core import ZOOS, normalize_zoo, zoo_name
 
 # %% auto #0
-__all__ = ['build_parser', 'parse_args', 'load_entry', 'main']
+__all__ = ['METHODS_HELP', 'method_list', 'build_parser', 'parse_args', 'load_entry', 'methods_known', 'main']
 
 # %% ../nbs/99_cli.ipynb #7d186f32
+METHODS_HELP = ("comma-separated methods: row names, aliases (ties, layerwise, ta, ...) or module:function specs "
+                "(default: the paper's table)")
+
+def method_list(text: str) -> list[str]:
+    "`'ties, layerwise,pkg.mod:fn'` as `['ties', 'layerwise', 'pkg.mod:fn']`; an empty item is an error."
+    items = [m.strip() for m in text.split(",")]
+    if not all(items): raise argparse.ArgumentTypeError(f"empty method name in {text!r}")
+    return items
+
 def build_parser() -> argparse.ArgumentParser:
     "The `adamerging` argument parser with its `demo`, `table`, `bench` and `ship-zoo` subcommands."
     p = argparse.ArgumentParser(prog="adamerging", description="Model merging (task arithmetic, TIES, AdaMerging) from notebooks.")
@@ -24,11 +33,13 @@ def build_parser() -> argparse.ArgumentParser:
     d.add_argument("--seed", type=int, default=0, help="random seed (default: 0)")
     d.add_argument("--out", type=Path, default=Path("adamerging_demo"), help="output directory (default: ./adamerging_demo)")
     d.add_argument("--steps", type=int, default=None, help="AdaMerging steps (default: the demo's own)")
+    d.add_argument("--methods", type=method_list, default=None, help=METHODS_HELP)
 
     t = sub.add_parser("table", help="the methods table over several seeds, beside the paper's figures")
     t.add_argument("--zoo", type=normalize_zoo, default=None,
                    help=f"one of {', '.join(ZOOS)} (default: $ADAMERGING_ZOO or tiny)")
     t.add_argument("--seeds", type=int, nargs="+", default=[0, 1, 2], help="zoo seeds (default: 0 1 2)")
+    t.add_argument("--methods", type=method_list, default=None, help=METHODS_HELP)
 
     s = sub.add_parser("ship-zoo", help="write the shipped tiny-zoo files from a full build (maintainers)")
     s.add_argument("--seeds", type=int, nargs="+", default=[0, 1, 2], help="zoo seeds (default: 0 1 2)")
@@ -62,20 +73,32 @@ def load_entry(module: str, name: str):
     return None
 
 # %% ../nbs/99_cli.ipynb #582e18a3
+def methods_known(specs: list[str]) -> bool:
+    "Whether every `--methods` item names a method; if not, say which on stderr (the registry lists the known ones)."
+    get_method = load_entry("adamerging_nb.methods", "get_method")
+    if get_method is None: return False
+    try:
+        for m in specs: get_method(m)
+    except (KeyError, ImportError, TypeError) as e:
+        print(f"adamerging: {e.args[0] if e.args else e}", file=sys.stderr)
+        return False
+    return True
+
 def main(argv: list[str] | None = None) -> int:
     "Entry point of the `adamerging` command; returns the exit status."
     args = parse_args(argv)
+    if getattr(args, "methods", None) and not methods_known(args.methods): return 2
     if args.command == "demo":
         os.environ["ADAMERGING_ZOO"] = args.zoo
         run_demo = load_entry("adamerging_nb.demo", "run_demo")
         if run_demo is None: return 1
-        run_demo(zoo=args.zoo, seed=args.seed, out=args.out, steps=args.steps)
+        run_demo(zoo=args.zoo, seed=args.seed, out=args.out, steps=args.steps, methods=args.methods)
         return 0
     if args.command == "table":
         if args.zoo is not None: os.environ["ADAMERGING_ZOO"] = args.zoo
         table = load_entry("adamerging_nb.demo", "table_command")
         if table is None: return 1
-        table(seeds=args.seeds, zoo=args.zoo)
+        table(seeds=args.seeds, zoo=args.zoo, methods=args.methods)
         return 0
     if args.command == "ship-zoo":
         ship = load_entry("adamerging_nb.demo", "ship_command")

@@ -4,101 +4,53 @@
 
 # %% ../nbs/11_demo.ipynb #44adcbcc
 from __future__ import annotations
-import multiprocessing, os, re, time
+import multiprocessing, os
 from pathlib import Path
 from typing import Callable
 
 import numpy as np
 import torch
-import matplotlib.pyplot as plt
 
-from .core import Timer, atomic_path, save_json, shared_results
-from .zoo import (load_zoo, evaluate, plot_results, results_table, ship_tiny_zoos, SHIPPED_SEEDS,
-                               ZOO_DATA)
-from .task_vectors import task_vectors, individual_row
-from .arithmetic import task_arithmetic, weight_average
-from .ties import ties_merging
-from .taskwise import results_path, adamerging_row_job, adamerging_result
+from .core import Timer, atomic_path, save_json
+from .zoo import load_zoo, plot_results, results_table, ship_tiny_zoos, SHIPPED_SEEDS, ZOO_DATA
+from .taskwise import adamerging_result
+from .methods import (TABLE_ADAMERGING, TABLE_METHODS, get_method, method_job, evaluate_methods,
+                                   seed_mean, summary_table, plot_methods)
 from .real import PAPER_VIT_B32
 from . import layerwise
+import matplotlib.pyplot as plt
 
 # %% auto #0
-__all__ = ['TABLE_ADAMERGING', 'ADAMERGING_ROWS', 'STATIC_ROWS', 'TABLE_METHODS', 'PAPER_ORDERING', 'static_methods',
-           'table_jobs', 'methods_table', 'seed_mean', 'summary_table', 'default_workers', 'parallel_table',
-           'ordering_gaps', 'plot_methods', 'save_figure', 'save_results', 'run_demo', 'compare_shipped',
-           'ship_command', 'table_command']
+__all__ = ['PAPER_ORDERING', 'table_jobs', 'methods_table', 'default_workers', 'parallel_table', 'ordering_gaps', 'save_figure',
+           'save_results', 'run_demo', 'compare_shipped', 'ship_command', 'table_command']
 
 # %% ../nbs/11_demo.ipynb #2610fff5
-TABLE_ADAMERGING = dict(steps=500, batch_size=16, n_unlabeled=None)   # paper: 500 steps x 16 per task; pool: all test
-ADAMERGING_ROWS = {"Task-wise AdaMerging": (False, False), "Task-wise AdaMerging++": (False, True),
-                   "Layer-wise AdaMerging": (True, False), "Layer-wise AdaMerging++": (True, True)}
-STATIC_ROWS = ["Pretrained", "Individual", "Weight averaging", "Task arithmetic", "TIES"]
-TABLE_METHODS = STATIC_ROWS + list(ADAMERGING_ROWS)
-
-def static_methods(zoo) -> dict[str, Callable[[], dict]]:
-    "The rows that learn nothing, as `{row: compute}`; each `compute()` evaluates one merge on the test splits."
-    tvs = lambda: task_vectors(zoo.finetuned, zoo.pretrained)
-    return {"Pretrained": lambda: evaluate(zoo.pretrained, zoo),
-            "Individual": lambda: individual_row(zoo),
-            "Weight averaging": lambda: evaluate(weight_average(zoo.finetuned), zoo),
-            "Task arithmetic": lambda: evaluate(task_arithmetic(zoo.pretrained, tvs(), 0.3), zoo),
-            "TIES": lambda: evaluate(ties_merging(zoo.pretrained, tvs(), k=0.2, lam=0.3, merge="dis-sum"), zoo)}
-
-def _slug(method: str) -> str: return re.sub(r"[^a-z0-9+]+", "-", method.lower()).strip("-")
-
 def table_jobs(zoo, methods=TABLE_METHODS, adamerging: dict = TABLE_ADAMERGING) -> dict[str, tuple[Path, Callable]]:
-    "`{method: (cache path, compute)}` for `shared_results`: one cached test row per method of the table."
-    static, jobs = static_methods(zoo), {}
-    for m in methods:
-        if m in static: jobs[m] = (results_path(zoo, "row-" + _slug(m), {"method": m}), static[m])
-        elif m in ADAMERGING_ROWS: jobs[m] = adamerging_row_job(zoo, *ADAMERGING_ROWS[m], **adamerging)
-        else: raise KeyError(f"unknown method {m!r}; known: {TABLE_METHODS}")
-    return jobs
+    "`{row name: (cache path, compute)}` for `shared_results`: one cached test row per method (`12_methods`)."
+    return {name: (path, compute) for name, path, compute in (method_job(zoo, m, adamerging) for m in methods)}
 
 # %% ../nbs/11_demo.ipynb #51fa6f8f
 def methods_table(zoos: dict, methods=TABLE_METHODS, adamerging: dict = TABLE_ADAMERGING,
                   verbose: bool = True) -> dict[int, dict[str, dict]]:
-    "`{seed: {method: row}}` for the zoos `{seed: zoo}`: every row computed once, cached, shared between processes."
-    by_seed = {s: table_jobs(zoo, methods, adamerging) for s, zoo in zoos.items()}
-    jobs = {(m, s): by_seed[s][m] for m in methods for s in zoos}          # methods first: processes split the slow ones
-    start, done = time.perf_counter(), []
-    def report(key, row):
-        done.append(key)
-        if verbose: print(f"[{len(done)}/{len(jobs)}] {key[0]}, seed {key[1]}: {row['avg']:.1f}% avg "
-                          f"({time.perf_counter() - start:.0f}s)", flush=True)
-    rows = shared_results(jobs, on_result=report)
-    return {s: {m: rows[(m, s)] for m in methods} for s in zoos}
-
-def seed_mean(rows_by_seed: dict) -> dict[str, dict]:
-    "The mean over seeds of every entry of every row."
-    seeds = list(rows_by_seed); first = rows_by_seed[seeds[0]]
-    return {m: {k: float(np.mean([rows_by_seed[s][m][k] for s in seeds])) for k in r} for m, r in first.items()}
-
-def summary_table(rows_by_seed: dict, paper: dict = PAPER_VIT_B32, digits: int = 1, show: bool = True) -> str:
-    "Markdown table: per-task mean over seeds, average, its std over seeds, and the paper's ViT-B/32 average."
-    mean, seeds = seed_mean(rows_by_seed), list(rows_by_seed)
-    tasks = [c for c in next(iter(mean.values())) if c != "avg"]
-    lines = ["| method | " + " | ".join(tasks) + f" | avg | ± (seeds {', '.join(map(str, seeds))}) | paper ViT-B/32 |",
-             "|---|" + "---:|" * (len(tasks) + 3)]
-    for m, r in mean.items():
-        std = float(np.std([rows_by_seed[s][m]["avg"] for s in seeds]))
-        cells = [f"{r[t]:.{digits}f}" for t in tasks] + [f"**{r['avg']:.{digits}f}**", f"{std:.{digits}f}",
-                                                          f"{paper[m]:.1f}" if m in paper else "-"]
-        lines.append(f"| {m} | " + " | ".join(cells) + " |")
-    table = "\n".join(lines)
-    if show: print(table)
-    return table
+    "`{seed: {method: row}}` for the zoos `{seed: zoo}`: `evaluate_methods`, with `adamerging` for the methods it fits."
+    return evaluate_methods(zoos, methods, adamerging, verbose)
 
 # %% ../nbs/11_demo.ipynb #f5b783a2
 def default_workers() -> int:
     "Processes for `parallel_table`: one per core (at most 4) on a CPU, one on a GPU."
     return 1 if torch.cuda.is_available() else max(1, min(4, os.cpu_count() or 1))
 
+def _known_here(spec) -> bool:
+    "Whether `spec` names a method in this process (a method registered only in a notebook is not, in a helper)."
+    try: return get_method(spec) is not None
+    except (KeyError, ImportError, TypeError): return False
+
 def _table_worker(zoo: str | None, seeds: list, methods: list, adamerging: dict, threads: int):
     "A helper process of `parallel_table`: computes the table's jobs that nobody else is computing, quietly."
     os.environ["ADAMERGING_NO_PROGRESS"] = "1"
     torch.set_num_threads(threads)
-    methods_table({s: load_zoo(zoo, seed=s) for s in seeds}, methods, adamerging, verbose=False)
+    known = [m for m in methods if _known_here(m)]
+    if known: methods_table({s: load_zoo(zoo, seed=s) for s in seeds}, known, adamerging, verbose=False)
 
 def parallel_table(zoo: str | None, seeds, methods=TABLE_METHODS, adamerging: dict = TABLE_ADAMERGING,
                    workers: int | None = None, verbose: bool = True) -> dict[int, dict[str, dict]]:
@@ -107,7 +59,8 @@ def parallel_table(zoo: str | None, seeds, methods=TABLE_METHODS, adamerging: di
     threads = max(1, (os.cpu_count() or 1) // workers)
     zoos = {s: load_zoo(zoo, seed=s) for s in seeds}
     spawn = multiprocessing.get_context("spawn")
-    helpers = [spawn.Process(target=_table_worker, args=(zoo, list(seeds), list(methods), dict(adamerging), threads),
+    specs = [getattr(m, "name", m) for m in methods]          # helpers get names: they look the methods up themselves
+    helpers = [spawn.Process(target=_table_worker, args=(zoo, list(seeds), specs, dict(adamerging), threads),
                              daemon=True) for _ in range(workers - 1)]
     for h in helpers: h.start()
     old = torch.get_num_threads(); torch.set_num_threads(threads)
@@ -130,27 +83,6 @@ def ordering_gaps(rows_by_seed: dict, pairs=PAPER_ORDERING, margin: float = 1.0,
                        f"(margin {margin}; per seed " + ", ".join(f"{g:+.1f}" for g in per_seed) + ")")
     return gaps
 
-def plot_methods(rows_by_seed: dict, paper: dict = PAPER_VIT_B32, title: str = "average accuracy over the tasks"):
-    "Average accuracy per method, sorted: bars for the mean over seeds, dots for each seed, a marker for the paper."
-    mean = {m: r["avg"] for m, r in seed_mean(rows_by_seed).items()}
-    order = sorted(mean, key=mean.get)
-    colours = dict(zip(mean, plt.get_cmap("tab10").colors + plt.get_cmap("Dark2").colors))
-    fig, ax = plt.subplots(figsize=(8, 0.45 * len(order) + 1.2))
-    y = np.arange(len(order))
-    ax.barh(y, [mean[m] for m in order], color=[colours[m] for m in order], alpha=0.85,
-            label="tiny zoo, mean over seeds")
-    for s, rows in rows_by_seed.items():
-        first = s == next(iter(rows_by_seed))
-        ax.plot([rows[m]["avg"] for m in order], y, "o", ms=3.5, c="k", label="one seed" if first else None)
-    known = [i for i, m in enumerate(order) if m in paper]
-    ax.plot([paper[order[i]] for i in known], known, "D", ms=6, mfc="white", mec="crimson", label="paper, ViT-B/32")
-    for i, m in enumerate(order): ax.text(1, i, f"{mean[m]:.1f}", va="center", fontsize=8, color="white", weight="bold")
-    ax.set_yticks(y, order); ax.set_xlabel("average accuracy (%)"); ax.set_xlim(0, 100)
-    ax.set_title(title, fontsize=10)
-    ax.legend(loc="lower left", bbox_to_anchor=(1.01, 0), fontsize=8, frameon=False)
-    fig.tight_layout()
-    return fig
-
 # %% ../nbs/11_demo.ipynb #d5a9ad7f
 def save_figure(fig, path) -> Path:
     "Atomically save the matplotlib `fig` to `path` (format from the suffix) and close it."
@@ -170,8 +102,10 @@ def save_results(rows: dict, out, figures: dict | None = None, title: str | None
 
 # %% ../nbs/11_demo.ipynb #c2889129
 def run_demo(zoo: str | None = None, seed: int = 0, out: str | Path = "adamerging_demo", steps: int | None = None,
-             heatmap: bool = True, methods=TABLE_METHODS, workers: int | None = None) -> dict[str, dict[str, float]]:
-    "Load `zoo`, run every method of the table, print the methods x tasks table, save it and the plots in `out`."
+             heatmap: bool = True, methods=None, workers: int | None = None) -> dict[str, dict[str, float]]:
+    "Load `zoo`, run `methods` (default `TABLE_METHODS`), print the methods x tasks table, save it and plots in `out`."
+    methods = TABLE_METHODS if methods is None else list(methods)
+    names = [get_method(m).name for m in methods]
     print(f"loading the {zoo or 'default'} zoo, seed {seed} ...", flush=True)
     with Timer() as t: z = load_zoo(zoo, seed=seed)
     print(f"{z} ready in {t.seconds:.1f}s", flush=True)
@@ -181,8 +115,9 @@ def run_demo(zoo: str | None = None, seed: int = 0, out: str | Path = "adamergin
     title = f"{name} zoo, seed {seed}" + ("" if steps is None else f", {steps} AdaMerging steps")
     print(f"\naccuracy (%) on the test splits, {title}:")
     results_table(rows)
-    figures = {"results": plot_results(rows, title=f"accuracy (%) per task: {title}")}
-    if heatmap and "Layer-wise AdaMerging" in methods:
+    figures = {"results": plot_results(rows, title=f"accuracy (%) per task: {title}"),
+               "methods": plot_methods({seed: rows}, PAPER_VIT_B32, title=f"average accuracy, ranked: {title}")}
+    if heatmap and "Layer-wise AdaMerging" in names:
         learned = adamerging_result(z, layerwise=True, **adamerging)
         figures["layerwise_coefficients"] = layerwise.plot_coefficient_heatmap(learned)
     paths = save_results(rows, out, figures, title=f"adamerging demo: {title}")
@@ -209,10 +144,13 @@ def ship_command(seeds=SHIPPED_SEEDS, rebuild: bool = False, compare: bool = Fal
         print(f"wrote {save_json(record, ZOO_DATA / 'shipped_vs_full.json')}")
     return paths
 
-def table_command(seeds=SHIPPED_SEEDS, zoo: str | None = None) -> dict:
-    "`adamerging table`: the methods table over `seeds` (mean, std over seeds, the paper's figures) and the ordering."
-    rows_by_seed = parallel_table(zoo, seeds)
+def table_command(seeds=SHIPPED_SEEDS, zoo: str | None = None, methods=None) -> dict:
+    "`adamerging table`: `methods` (default: the paper's table) over `seeds`, beside the paper's figures; the ordering."
+    methods = TABLE_METHODS if methods is None else methods
+    names = [get_method(m).name for m in methods]
+    rows_by_seed = parallel_table(zoo, seeds, methods)
     print(f"\nmean over seeds {', '.join(map(str, seeds))} (test accuracy %):")
-    summary_table(rows_by_seed)
-    print(); ordering_gaps(rows_by_seed)
+    summary_table(rows_by_seed, PAPER_VIT_B32)
+    pairs = [(a, b) for a, b in PAPER_ORDERING if a in names and b in names]
+    if pairs: print(); ordering_gaps(rows_by_seed, pairs)
     return rows_by_seed

@@ -43,7 +43,7 @@ def stack_task_vectors(task_vectors: dict[str, dict], device=None, dtype=None) -
 # %% ../nbs/06_taskwise.ipynb #af30dda0
 def expand_coefficients(coefficients: torch.Tensor, n_tensors: int, n_tasks: int | None = None,
                         index: torch.Tensor | None = None) -> torch.Tensor:
-    "`(T,)` task-wise, `(K, T)` layer-wise or `(G, T)` grouped coefficients (with the `(K,)` group `index`) as `(K, T)`."
+    "`(T,)` task-wise, `(K, T)` layer-wise or `(G, T)` grouped coefficients (with the `(K,)` group `index`): `(K, T)`."
     c = coefficients
     if index is not None:
         if c.ndim != 2 or len(index) != n_tensors or int(index.max()) >= c.shape[0] or int(index.min()) < 0:
@@ -77,7 +77,7 @@ def one_group(key: str) -> str:
     return "all"
 
 def coefficient_groups(keys: list[str], groups) -> tuple[list[str], torch.Tensor]:
-    "Group names (in order of first appearance) and the `(K,)` group index of `keys`, from `{key: group}` or `key -> group`."
+    "Group names (in order of appearance) and the `(K,)` group index of `keys`, from `{key: group}` or `key -> group`."
     if callable(groups): of = {k: str(groups(k)) for k in keys}
     else:
         missing = [k for k in keys if k not in groups]
@@ -173,7 +173,7 @@ class UnlabeledPool:
 # %% ../nbs/06_taskwise.ipynb #669f04cb
 @dataclasses.dataclass
 class AdaMergingResult:
-    "Learned coefficients (`(T,)` task-wise, `(K, T)` layer-wise or `(G, T)` grouped), the merged state and the history."
+    "Learned coefficients (`(T,)` task-wise, `(K, T)` layer-wise or `(G, T)` grouped), the merged state, the history."
     task_names: list[str]
     keys: list[str]                 # the K parameter tensors that have coefficients, in row order
     coefficients: torch.Tensor      # on the CPU
@@ -181,7 +181,7 @@ class AdaMergingResult:
     history: list[float]            # loss at every step (the objective: summed entropy by default)
     trajectory: torch.Tensor        # (steps + 1, *coefficients.shape): coefficients before each step and at the end
     seconds: float = 0.0
-    groups: list[str] | None = None # grouped runs: the group of each of the K keys (rows: groups in order of appearance)
+    groups: list[str] | None = None # grouped runs: the group of each of the K keys (rows: in order of appearance)
 
     @property
     def layerwise(self) -> bool: return self.coefficients.ndim == 2 and self.groups is None
@@ -359,7 +359,7 @@ def adaptation_images(zoo, tasks: list[str], n_unlabeled: int | None = 256, seed
 def adamerging(zoo, *, layerwise: bool = False, tasks: list[str] | None = None, steps: int = 500, batch_size: int = 16,
                n_unlabeled: int | None = 256, plus: bool = False, init: float = 0.3, lr: float = 1e-3, device=None,
                seed: int = 0, callback=None, amp: bool = False, groups=None, objective=None) -> AdaMergingResult:
-    "Task-wise, layer-wise or grouped AdaMerging (`plus`: ++) of `zoo` on `n_unlabeled` test images per task (None: all)."
+    "Task-wise, layer-wise or grouped AdaMerging (`plus`: ++) of `zoo` on `n_unlabeled` test images a task (None: all)."
     tasks = list(zoo.task_names if tasks is None else tasks)
     tvs = zoo_task_vectors(zoo, tasks, plus=plus)
     images = adaptation_images(zoo, tasks, n_unlabeled, seed)
