@@ -14,10 +14,12 @@ from .core import get_device, seed_everything, save_json, load_json
 from .entropy import entropy_from_logits
 from .task_vectors import task_vectors
 from .taskwise import adapt_coefficients, random_zoo
+from .real import EIGHT_TASKS, PAPER_VIT_B32, build_zoo, create_clip, paper_table
 
 # %% auto #0
 __all__ = ['PROBLEMS', 'METHODS', 'NaiveAdaMerging', 'PeakRSS', 'measure', 'vit_b32_problem', 'tiny_problem', 'bench_ours',
-           'bench_naive', 'build_parser', 'measure_here', 'measure_isolated', 'main']
+           'bench_naive', 'build_parser', 'measure_here', 'measure_isolated', 'main', 'RandomRealTask',
+           'random_real_zoo', 'paper_table_memory', 'paper_table_memory_main']
 
 # %% ../nbs/10_benchmark.ipynb #abc8ddd3
 def _set_tensor(module: torch.nn.Module, name: str, value: torch.Tensor):
@@ -167,6 +169,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--in-process", action="store_true",
                    help="on a CPU, measure every run in this process (default: each run in a fresh process)")
     p.add_argument("--json", type=Path, default=None, help="also write the results here")
+    p.add_argument("--paper-table", action="store_true",
+                   help="instead: peak RAM of `paper_table` on a random ViT-B-32 zoo, 8 tasks, CPU (--steps, --batch-size)")
     return p
 
 def measure_here(model: str, methods: list[str], args, device) -> list[dict]:
@@ -193,6 +197,9 @@ def main(argv: list[str] | None = None) -> int:
     "`adamerging bench ARGS`: print seconds/step and peak memory of layer-wise AdaMerging, ours and naive."
     args = build_parser().parse_args(argv)
     if args.threads: torch.set_num_threads(args.threads)
+    if args.paper_table:
+        paper_table_memory_main(args.steps, args.batch_size, json_path=args.json)
+        return 0
     device = get_device(args.device)
     methods = ["ours"] if args.no_naive else args.methods
     isolate = device.type == "cpu" and not args.in_process
@@ -209,3 +216,58 @@ def main(argv: list[str] | None = None) -> int:
         if {"ours", "naive"} <= set(by): print(f"{'':12s} speed-up {by['naive'] / by['ours']:.1f}x")
     if args.json: save_json({"device": name, "args": {k: str(v) for k, v in vars(args).items()}, "results": results}, args.json)
     return 0
+
+# %% ../nbs/10_benchmark.ipynb #898990d0
+class RandomRealTask:
+    "A task of random preprocessed images held in memory, with the interface of `real.RealTaskData`."
+    def __init__(self, name: str, n_images: int = 16, n_classes: int = 10, image_size: int = 224, seed: int = 0):
+        g = torch.Generator().manual_seed(seed)
+        self.name, self.classnames, self.templates = name, [f"class {i}" for i in range(n_classes)], ["a photo of a {}."]
+        self.x = torch.randn(n_images, 3, image_size, image_size, generator=g)
+        self.y = torch.randint(0, n_classes, (n_images,), generator=g)
+    def batches(self, split="test", batch_size=256, limit=None):
+        n = len(self.x) if limit is None else min(limit, len(self.x))
+        for i in range(0, n, batch_size): yield self.x[i:min(n, i + batch_size)], self.y[i:min(n, i + batch_size)]
+    def unlabeled(self, n, split="test", seed=0): return self.x[:n].clone()
+    def __len__(self): return len(self.x)
+
+def random_real_zoo(clip, tokenizer, checkpoint_dir, tasks=EIGHT_TASKS, n_images: int = 16, image_size: int = 224,
+                    seed: int = 0):
+    "A zoo built by `real.build_zoo` from random fine-tuned towers saved as safetensors files in `checkpoint_dir`."
+    from safetensors.torch import save_file
+    g = seed_everything(seed)
+    theta0, ckpts = clip.visual.state_dict(), {}
+    for t in tasks:
+        ckpts[t] = Path(checkpoint_dir) / f"{t}.safetensors"
+        save_file({f"visual.{k}": (v + 1e-3 * torch.randn(v.shape, generator=g)).contiguous() for k, v in theta0.items()},
+                  str(ckpts[t]))
+    data = {t: RandomRealTask(t, n_images, image_size=image_size, seed=i) for i, t in enumerate(tasks)}
+    return build_zoo(clip, data, ckpts, tokenizer, name="random-real")
+
+def paper_table_memory(zoo, **table_kwargs) -> dict:
+    "Peak resident memory of the whole process (GiB) while `paper_table` computes each row of `zoo`, and seconds."
+    peak, rows, stop = [PeakRSS.rss()], {}, threading.Event()
+    def sample():
+        while not stop.is_set(): peak[0] = max(peak[0], PeakRSS.rss()); time.sleep(0.005)
+    def on_row(name, row, seconds):
+        rows[name] = {"peak_gib": peak[0] / 2**30, "seconds": seconds}; peak[0] = PeakRSS.rss()
+    start, thread = PeakRSS.rss(), threading.Thread(target=sample, daemon=True)
+    thread.start()
+    try: paper_table(zoo, on_row=on_row, verbose=False, **table_kwargs)
+    finally: stop.set(); thread.join()
+    return {"start_gib": start / 2**30, "peak_gib": max(r["peak_gib"] for r in rows.values()), "rows": rows}
+
+def paper_table_memory_main(steps: int = 2, batch_size: int = 16, n_images: int = 16, json_path=None) -> dict:
+    "`adamerging bench --paper-table`: `paper_table_memory` on a random ViT-B-32 zoo of 8 tasks (CPU), printed."
+    clip, _, tokenizer = create_clip("ViT-B-32", "openai", load_weights=False)
+    with tempfile.TemporaryDirectory() as d:
+        zoo = random_real_zoo(clip, tokenizer, d, n_images=n_images)
+        record = paper_table_memory(zoo, steps=steps, batch_size=batch_size, n_unlabeled=n_images, device="cpu")
+    record |= {"model": "ViT-B-32 (random weights)", "tasks": len(EIGHT_TASKS), "steps": steps, "batch_size": batch_size,
+               "threads": torch.get_num_threads(), "torch": torch.__version__,
+               "command": f"adamerging bench --paper-table --steps {steps} --batch-size {batch_size}"}
+    print(f"paper_table, {record['model']}, {record['tasks']} tasks, CPU: peak {record['peak_gib']:.2f} GiB "
+          f"(process at start {record['start_gib']:.2f} GiB)")
+    for name, r in record["rows"].items(): print(f"  {name:28s} peak {r['peak_gib']:6.2f} GiB  {r['seconds']:6.1f}s")
+    if json_path: save_json(record, json_path)
+    return record

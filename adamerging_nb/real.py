@@ -8,11 +8,20 @@ from pathlib import Path
 import torch
 import open_clip
 from .checkpoints import load_visual_state_dict, download_hf_checkpoint, CheckpointError
+from .core import Timer
+from .zoo import Zoo, evaluate
+from .task_vectors import task_vectors, individual_row, float_keys
+from .arithmetic import weight_average, task_arithmetic
+from .ties import ties_merging
+from . import taskwise, layerwise
 
 # %% auto #0
-__all__ = ['PAPER_VIT_B32', 'EIGHT_TASKS', 'HF_DATASETS', 'HF_MODELS', 'TEMPLATES', 'CLASSNAME_OVERRIDES', 'clean_classname',
-           'task_classnames', 'load_task_split', 'RealTaskData', 'zero_shot_heads', 'finetuned_path', 'build_zoo',
-           'load_real_zoo', 'paper_table', 'compare_with_paper']
+__all__ = ['PAPER_VIT_B32', 'EIGHT_TASKS', 'HF_DATASETS', 'HF_MODELS', 'TEMPLATES', 'CLASSNAME_OVERRIDES', 'PUBLISHED',
+           'PUBLISHED_METHODS', 'UPSTREAM', 'clean_classname', 'task_classnames', 'split_patterns', 'split_files',
+           'fetch_split', 'load_task_split', 'RealTaskData', 'zero_shot_heads', 'finetuned_path', 'needs_quick_gelu',
+           'create_clip', 'activations', 'CheckpointTowers', 'build_zoo', 'load_real_zoo', 'download_sizes',
+           'read_upstream_coefficients', 'ship_published_coefficients', 'published_coefficients', 'published_for',
+           'paper_table', 'compare_with_paper']
 
 # %% ../nbs/09_vit_b32.ipynb #9ca6c9de
 PAPER_VIT_B32 = {   # avg accuracy %, 8 tasks, in the order of the paper's table (and of `paper_table`'s rows)
@@ -71,26 +80,48 @@ def task_classnames(task:str, raw_names:list) -> list[str]:
     return [over.get(n, clean_classname(n)) for n in raw_names]
 
 # %% ../nbs/09_vit_b32.ipynb #72929665
+import fnmatch
+
+def split_patterns(task: str, split: str) -> list[str]:
+    "Hub file patterns of one split of `task`: only its config's folder (SVHN `cropped_digits`), only that split."
+    config = HF_DATASETS[task][1]
+    return [f"{config}/{split}-*.parquet"] if config else [f"{split}-*.parquet", f"*/{split}-*.parquet"]
+
+def _matches(path: str, patterns: list[str]) -> bool: return any(fnmatch.fnmatch(path, p) for p in patterns)
+
+def split_files(task: str, split: str, root) -> list[Path]:
+    "The Parquet files of `split` of `task` in a folder laid out like its hub repository."
+    root = Path(root)
+    pats = split_patterns(task, split)
+    return sorted(f for f in root.rglob("*.parquet") if _matches(f.relative_to(root).as_posix(), pats))
+
 def _local_dir(task, data_root):
     if data_root is None: return None
     d = Path(data_root)/HF_DATASETS[task][0]
     return d if d.is_dir() else None
 
-def load_task_split(task:str, split:str="test", data_root=None, cache_dir=None):
-    "A HF `datasets.Dataset` (image + label) for one task/split: local Parquet under `data_root/<repo>` or the hub."
+def fetch_split(task: str, split: str, data_root=None) -> Path:
+    "Download only the files of `split` of `task` (its config's) into `data_root/<repo>`, or the HF cache; their folder."
+    from huggingface_hub import snapshot_download
+    repo = HF_DATASETS[task][0]
+    local = None if data_root is None else str(Path(data_root)/repo)
+    return Path(snapshot_download(repo, repo_type="dataset", allow_patterns=split_patterns(task, split), local_dir=local))
+
+def load_task_split(task: str, split: str = "test", data_root=None, cache_dir=None, download: bool = True):
+    "A HF `datasets.Dataset` (image + label) of one split: local Parquet under `data_root/<repo>`, else just its hub files."
     import datasets
     hub_split = {"val": "validation"}.get(split, split)
-    if (d := _local_dir(task, data_root)) is not None:
-        files = sorted(d.rglob(f"{hub_split}-*.parquet"))
-        if not files and split == "val": return _val_from_train(load_task_split(task, "train", data_root, cache_dir))
-        if not files: raise FileNotFoundError(f"no {hub_split}-*.parquet under {d}")
-        return datasets.load_dataset("parquet", data_files={hub_split: [str(f) for f in files]}, split=hub_split,
-                                     cache_dir=cache_dir or str(Path(data_root)/".hf_cache"))
-    repo, config = HF_DATASETS[task]
-    try: return datasets.load_dataset(repo, config, split=hub_split, cache_dir=cache_dir or data_root)
-    except ValueError:
-        if split != "val": raise
-        return _val_from_train(datasets.load_dataset(repo, config, split="train", cache_dir=cache_dir or data_root))
+    d = _local_dir(task, data_root)
+    files = split_files(task, hub_split, d) if d is not None else []
+    if not files and download: files = split_files(task, hub_split, fetch_split(task, hub_split, data_root))
+    if not files and split == "val":
+        return _val_from_train(load_task_split(task, "train", data_root, cache_dir, download))
+    if not files:
+        raise FileNotFoundError(f"no {' or '.join(split_patterns(task, hub_split))} files for {task} under "
+                                f"{d or Path(data_root or '.')/HF_DATASETS[task][0]} (download={download})")
+    cache = cache_dir or (str(Path(data_root)/".hf_cache") if data_root is not None else None)
+    return datasets.load_dataset("parquet", data_files={hub_split: [str(f) for f in files]}, split=hub_split,
+                                 cache_dir=cache)
 
 def _val_from_train(train, frac=0.1):
     n = max(1, int(len(train) * frac))
@@ -159,51 +190,156 @@ def finetuned_path(task:str, source:str="hf", checkpoint_dir=None, model:str="Vi
     if not download: raise FileNotFoundError(f"{local} not found and download=False")
     return download_hf_checkpoint(HF_MODELS[task], cache_dir=checkpoint_dir)
 
-# %% ../nbs/09_vit_b32.ipynb #91e2a2d6
-def _zoo_cls():
-    from adamerging_nb.zoo import Zoo   # imported late: the zoo notebook defines the contract
-    return Zoo
+# %% ../nbs/09_vit_b32.ipynb #fc27e299
+from open_clip.transformer import QuickGELU
 
-def build_zoo(model, tasks:dict, checkpoints:dict, tokenizer, name:str="real", seed:int=0, device="cpu", zoo_cls=None):
+def needs_quick_gelu(model: str, pretrained: str | None) -> bool:
+    "Whether open_clip's pretrained config says the `model`/`pretrained` weights were trained with QuickGELU."
+    if model.endswith("-quickgelu") or not pretrained: return model.endswith("-quickgelu")
+    cfg = open_clip.get_pretrained_cfg(model, pretrained)
+    if not cfg: raise ValueError(f"open_clip has no pretrained config {model!r}/{pretrained!r}: pass quick_gelu=True or "
+                                 "False (OpenAI's CLIP weights use QuickGELU)")
+    return bool(cfg.get("quick_gelu", False))
+
+def create_clip(model: str = "ViT-B-32", pretrained: str | None = "openai", quick_gelu: bool | None = None,
+                load_weights: bool = True, cache_dir=None):
+    "`(clip, preprocess, tokenizer)` with the activation the `pretrained` weights were trained with (random if not `load_weights`)."
+    qg = needs_quick_gelu(model, pretrained) if quick_gelu is None else quick_gelu
+    clip, _, preprocess = open_clip.create_model_and_transforms(
+        model, pretrained=pretrained if load_weights else None, force_quick_gelu=qg, cache_dir=cache_dir)
+    return clip.eval(), preprocess, open_clip.get_tokenizer(model)
+
+def activations(module: torch.nn.Module) -> set[str]:
+    "Class names of the GELU-type activations in `module` (`{'QuickGELU'}` for OpenAI's CLIP)."
+    return {type(m).__name__ for m in module.modules() if isinstance(m, (torch.nn.GELU, QuickGELU))}
+
+# %% ../nbs/09_vit_b32.ipynb #91e2a2d6
+from collections.abc import Mapping
+
+class CheckpointTowers(Mapping):
+    "task -> fine-tuned visual state dict, read from its checkpoint at each access: none is held in memory."
+    def __init__(self, checkpoints: dict, target: dict): self.checkpoints, self.target = dict(checkpoints), target
+    def __getitem__(self, task): return load_visual_state_dict(self.checkpoints[task], self.target)
+    def __iter__(self): return iter(self.checkpoints)
+    def __len__(self): return len(self.checkpoints)
+    def __repr__(self): return f"CheckpointTowers({list(self.checkpoints)})"
+
+def build_zoo(model, tasks: dict, checkpoints: dict, tokenizer, name: str = "real", seed: int = 0, device="cpu",
+              zoo_cls=None, in_memory: bool = False):
     "A `Zoo` from an open_clip `model`, `tasks` (name -> TaskData-like) and `checkpoints` (name -> path or state dict)."
     model = model.eval()
     theta0 = {k: v.detach().float().clone().cpu() for k, v in model.visual.state_dict().items()}
-    finetuned = {t: load_visual_state_dict(checkpoints[t], theta0) for t in tasks}
+    towers = CheckpointTowers({t: checkpoints[t] for t in tasks}, theta0)
+    for t in tasks: towers[t]                  # read every checkpoint once now: a bad one fails here, by name
+    finetuned = {t: towers[t] for t in tasks} if in_memory else towers
     heads = zero_shot_heads(model, tokenizer, tasks, device)
     model = model.cpu()
-    return (zoo_cls or _zoo_cls())(name=name, seed=seed, model=model, pretrained=theta0, finetuned=finetuned,
-                                   heads=heads, logit_scale=float(model.logit_scale.exp()), tasks=dict(tasks))
+    return (zoo_cls or Zoo)(name=name, seed=seed, model=model, pretrained=theta0, finetuned=finetuned, heads=heads,
+                                   logit_scale=float(model.logit_scale.detach().exp()), tasks=dict(tasks))
 
 # %% ../nbs/09_vit_b32.ipynb #8a6191bf
-def load_real_zoo(model:str="ViT-B-32", pretrained:str="openai", tasks=EIGHT_TASKS, source:str="hf",
-                  checkpoint_dir=None, data_root=None, cache_dir=None, device=None, zoo_cls=None):
-    "The real zoo: open_clip `model`/`pretrained`, the `tasks`' test data, zero-shot heads and fine-tuned visual towers."
+def load_real_zoo(model: str = "ViT-B-32", pretrained: str = "openai", tasks=EIGHT_TASKS, source: str = "hf",
+                  checkpoint_dir=None, data_root=None, cache_dir=None, device=None, zoo_cls=None,
+                  quick_gelu: bool | None = None, load_weights: bool = True, download: bool = True):
+    "The real zoo: open_clip `model`/`pretrained` (its own activation), the `tasks`' test data, heads and fine-tuned towers."
     device = device or ("cuda" if torch.cuda.is_available() else "cpu")
-    clip, _, preprocess = open_clip.create_model_and_transforms(model, pretrained=pretrained, cache_dir=cache_dir)
-    tokenizer = open_clip.get_tokenizer(model)
+    clip, preprocess, tokenizer = create_clip(model, pretrained, quick_gelu, load_weights, cache_dir)
     task_data = {t: RealTaskData(t, preprocess, data_root=data_root, cache_dir=cache_dir) for t in tasks}
-    ckpts = {t: finetuned_path(t, source, checkpoint_dir, model) for t in tasks}
+    ckpts = {t: finetuned_path(t, source, checkpoint_dir, model, download) for t in tasks}
     return build_zoo(clip, task_data, ckpts, tokenizer, name=f"{model}-{pretrained}-{source}", device=device,
                      zoo_cls=zoo_cls)
+
+# %% ../nbs/09_vit_b32.ipynb #f8d5e1f0
+def _listed_bytes(repo: str, repo_type: str, patterns: list[str]) -> int:
+    "Bytes of the files of a hub repository that match `patterns`, from its listing."
+    from huggingface_hub import HfApi
+    files = HfApi().list_repo_tree(repo, repo_type=repo_type, recursive=True)
+    return sum(f.size for f in files if getattr(f, "size", None) is not None and _matches(f.path, patterns))
+
+def download_sizes(tasks=EIGHT_TASKS, split: str = "test") -> dict[str, dict[str, float]]:
+    "`{task: {'data MB', 'checkpoint MB'}}`: what `load_real_zoo` downloads per task, from the hub's listing (network)."
+    return {t: {"data MB": _listed_bytes(HF_DATASETS[t][0], "dataset", split_patterns(t, split)) / 1e6,
+                "checkpoint MB": _listed_bytes(HF_MODELS[t], "model", ["*.safetensors", "config.json"]) / 1e6}
+            for t in tasks}
+
+# %% ../nbs/09_vit_b32.ipynb #12f73ef2
+import ast, json
+import adamerging_nb
+from .core import file_sha256, save_json, load_json, safetensors_metadata
+from .taskwise import coefficients_from_published, save_coefficients, load_coefficients, published_row_names
+
+PUBLISHED = Path(adamerging_nb.__file__).parent / "published"     # package data: the official learned coefficients
+PUBLISHED_METHODS = {"tw_adamerging": "Task-wise AdaMerging", "tw_adamergingpp": "Task-wise AdaMerging++",
+                     "lw_adamerging": "Layer-wise AdaMerging", "lw_adamergingpp": "Layer-wise AdaMerging++"}
+UPSTREAM = {"repo": "https://github.com/EnnengYang/AdaMerging", "file": "src/merging_cofficient.py",
+            "license": "MIT, Copyright (c) 2023 Enneng Yang (LICENSE-AdaMerging.txt)"}
+
+def _branch_condition(test: ast.expr) -> dict:
+    "`{'method': ..., 'model': ...}` from an `if method == '...' and model == '...'` test (other tests give less)."
+    parts = test.values if isinstance(test, ast.BoolOp) and isinstance(test.op, ast.And) else [test]
+    return {c.left.id: c.comparators[0].value for c in parts
+            if isinstance(c, ast.Compare) and isinstance(c.left, ast.Name) and len(c.ops) == 1
+            and isinstance(c.ops[0], ast.Eq) and isinstance(c.comparators[0], ast.Constant)}
+
+def read_upstream_coefficients(path) -> dict[tuple[str, str], torch.Tensor]:
+    "`{(method, model): (rows, 1 + T) tensor}` from the official `merging_cofficient.py`, parsed, never run."
+    found = {}
+    for node in ast.walk(ast.parse(Path(path).read_text(), filename=str(path))):
+        cond = _branch_condition(node.test) if isinstance(node, ast.If) else {}
+        if set(cond) != {"method", "model"}: continue
+        for stmt in node.body:
+            if isinstance(stmt, ast.Assign) and any(getattr(t, "id", None) == "ralpha" for t in stmt.targets):
+                found[(cond["method"], cond["model"])] = torch.tensor(ast.literal_eval(stmt.value), dtype=torch.float32)
+    if not found: raise ValueError(f"{path}: no `ralpha = [...]` under `if method == ... and model == ...`")
+    return found
+
+def _published_path(method: str, model: str, root=None) -> Path:
+    return Path(root or PUBLISHED) / model.lower() / f"{method}.safetensors"
+
+def ship_published_coefficients(upstream_file, model: str = "ViT-B-32", commit: str | None = None, out=None) -> Path:
+    "Convert the official `model` coefficients into this package's format under `out`; returns the manifest's path."
+    arrays, keys = read_upstream_coefficients(upstream_file), list(create_clip(model, "openai", load_weights=False)[0].visual.state_dict())
+    record = dict(UPSTREAM, commit=commit, sha256=file_sha256(upstream_file), model=model, tasks=EIGHT_TASKS, methods={})
+    for method, row in PUBLISHED_METHODS.items():
+        a = arrays[(method, model)]
+        c = coefficients_from_published(a, len(EIGHT_TASKS), keys=keys, verbose=False)
+        path = save_coefficients(c, _published_path(method, model, out), EIGHT_TASKS, keys if c.ndim == 2 else None)
+        visual = a[3:3 + len(keys), 1:] if c.ndim == 2 else a.reshape(-1, 1 + len(EIGHT_TASKS))[:, 1:]   # by position
+        record["methods"][method] = dict(row=row, file=path.name, sha256=file_sha256(path), upstream_shape=list(a.shape),
+                                         shape=list(c.shape), visual_means=visual.double().mean(0).tolist(),
+                                         dropped=[] if c.ndim == 1 else published_row_names(keys)[:3] + published_row_names(keys)[-3:])
+    return save_json(record, Path(out or PUBLISHED) / model.lower() / "manifest.json")
+
+def published_coefficients(method: str, model: str = "ViT-B-32", root=None) -> tuple[torch.Tensor, list[str]]:
+    "The official `(T,)` or `(K, T)` coefficients of `method` (e.g. 'lw_adamerging') for `model`, and their tensor keys."
+    if method not in PUBLISHED_METHODS: raise KeyError(f"unknown method {method!r}; published: {list(PUBLISHED_METHODS)}")
+    path = _published_path(method, model, root)
+    if not path.exists(): raise FileNotFoundError(f"no published coefficients for {model} at {path}")
+    return load_coefficients(path, EIGHT_TASKS), safetensors_metadata(path)["keys"]
+
+def published_for(zoo, method: str, model: str = "ViT-B-32") -> torch.Tensor:
+    "The published coefficients of `method`, checked against `zoo`'s tasks and image-encoder tensors."
+    c, keys = published_coefficients(method, model)
+    if list(zoo.task_names) != EIGHT_TASKS:
+        raise ValueError(f"published {model} coefficients are for {EIGHT_TASKS}, the zoo has {zoo.task_names}")
+    if keys and keys != float_keys(zoo.pretrained):
+        raise KeyError(f"published {model} coefficients are for other image-encoder tensors than the zoo's")
+    return c
 
 # %% ../nbs/09_vit_b32.ipynb #3c1e7a52
 import dataclasses
 
 def paper_table(zoo, *, steps: int = 500, batch_size: int = 16, n_unlabeled: int = 256, lr: float = 1e-3,
                 init: float = 0.3, lam: float = 0.3, k: float = 0.2, seed: int = 0, device=None, amp: bool = False,
-                eval_batch_size: int = 256, split: str = "test", verbose: bool = True) -> tuple[dict, dict]:
+                eval_batch_size: int = 256, split: str = "test", verbose: bool = True,
+                published: bool = False, on_row=None) -> tuple[dict, dict]:
     "Every row of the paper's ViT-B/32 table on `zoo` (accuracies on `split`): `(rows, adapted)`, the rows in `PAPER_VIT_B32`'s order and the four `AdaMergingResult`s (merged `state` dropped)."
-    from adamerging_nb.core import Timer          # imported late, like `_zoo_cls`: `zoo.load_zoo` imports this module
-    from adamerging_nb.zoo import evaluate
-    from adamerging_nb.task_vectors import task_vectors, individual_row
-    from adamerging_nb.arithmetic import weight_average, task_arithmetic
-    from adamerging_nb.ties import ties_merging
-    from adamerging_nb import taskwise, layerwise
     def acc(state, tasks=None): return evaluate(state, zoo, split=split, tasks=tasks, batch_size=eval_batch_size, device=device)
     rows, adapted = {}, {}
     def row(name, compute):
         with Timer() as t: rows[name] = compute()
         if verbose: print(f"{name}: avg {rows[name]['avg']:.1f}% ({t.seconds:.0f}s)", flush=True)
+        if on_row is not None: on_row(name, rows[name], t.seconds)
     row("Pretrained", lambda: acc(zoo.pretrained))
     row("Individual", lambda: individual_row(zoo, split, batch_size=eval_batch_size, device=device))
     row("Weight averaging", lambda: acc(weight_average(zoo.finetuned)))
@@ -220,13 +356,17 @@ def paper_table(zoo, *, steps: int = 500, batch_size: int = 16, n_unlabeled: int
                 adapted[name] = dataclasses.replace(res, state={})
                 return acc(res.state)
             row(name, adapted_row)
+    if published:                            # the official repository's learned coefficients, as their own rows
+        for method, name in PUBLISHED_METHODS.items():
+            c = published_for(zoo, method)
+            row(f"{name} (published)", lambda: acc(taskwise.merged_state(zoo, c, plus=method.endswith("pp"))))
     return rows, adapted
 
 def compare_with_paper(rows: dict, paper: dict = PAPER_VIT_B32, show: bool = True) -> str:
     "Markdown table of our average accuracy per method next to the paper's (ViT-B/32) and the difference."
     lines = ["| method | ours avg | paper avg | ours - paper |", "|---|---:|---:|---:|"]
     for m, r in rows.items():
-        p = paper.get(m)
+        p = paper.get(m.removesuffix(" (published)"))
         lines.append(f"| {m} | {r['avg']:.1f} | " + ("- | - |" if p is None else f"{p:.1f} | {r['avg'] - p:+.1f} |"))
     table = "\n".join(lines)
     if show: print(table)

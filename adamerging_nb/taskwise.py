@@ -5,6 +5,7 @@
 # %% ../nbs/06_taskwise.ipynb #b54e1dda
 from __future__ import annotations
 import dataclasses, functools, os, time
+from collections.abc import Mapping
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -17,25 +18,36 @@ from torch.func import functional_call
 from .core import (get_device, seed_everything, progress, save_safetensors, load_safetensors,
                                 safetensors_metadata, check_finite, cache_dir, config_hash, shared_results)
 from .entropy import entropy_from_logits
-from .task_vectors import float_keys, check_same_layout, task_vectors
-from .ties import ties_task_vectors
+from .task_vectors import float_keys, check_same_layout, task_vector, task_vectors
+from .ties import ties_task_vectors, ties_stacked_
 
 # %% auto #0
-__all__ = ['OPEN_CLIP_TEXT_ROWS', 'ADAMERGING_DEFAULTS', 'stack_task_vectors', 'expand_coefficients', 'merge_task_vectors',
-           'per_tensor', 'one_group', 'coefficient_groups', 'random_zoo', 'multitask_logits', 'entropy_objective',
-           'cross_entropy_objective', 'multitask_entropy', 'multitask_cross_entropy', 'UnlabeledPool',
-           'AdaMergingResult', 'adapt_coefficients', 'save_coefficients', 'load_coefficients', 'published_row_names',
-           'coefficients_from_published', 'zoo_task_vectors', 'adaptation_images', 'adamerging', 'adapt',
-           'merged_state', 'plot_trajectories', 'reference_rows', 'zoo_fingerprint', 'results_path', 'save_run',
-           'load_run', 'adamerging_row_job', 'adamerging_result', 'adamerging_rows', 'adamerging_coefficients',
-           'taskwise_rows', 'mean_entropy', 'compare_methods', 'check_adamerging_run', 'entropy_along_line',
-           'plot_entropy_along_line', 'coefficient_sensitivity', 'surrogate_agrees', 'plot_coefficient_sensitivity',
-           'entropy_gradient_split', 'gradient_agreement', 'plot_gradient_split', 'supervised_merging']
+__all__ = ['OPEN_CLIP_TEXT_ROWS', 'ADAMERGING_DEFAULTS', 'StackedTaskVectors', 'stack_task_vectors', 'expand_coefficients',
+           'merge_task_vectors', 'per_tensor', 'one_group', 'coefficient_groups', 'random_zoo', 'multitask_logits',
+           'entropy_objective', 'cross_entropy_objective', 'multitask_entropy', 'multitask_cross_entropy',
+           'UnlabeledPool', 'AdaMergingResult', 'adapt_coefficients', 'save_coefficients', 'load_coefficients',
+           'published_row_names', 'coefficients_from_published', 'zoo_task_vectors', 'adaptation_images', 'adamerging',
+           'adapt', 'merged_state', 'plot_trajectories', 'reference_rows', 'zoo_fingerprint', 'results_path',
+           'save_run', 'load_run', 'adamerging_row_job', 'adamerging_result', 'adamerging_rows',
+           'adamerging_coefficients', 'taskwise_rows', 'mean_entropy', 'compare_methods', 'check_adamerging_run',
+           'entropy_along_line', 'plot_entropy_along_line', 'coefficient_sensitivity', 'surrogate_agrees',
+           'plot_coefficient_sensitivity', 'entropy_gradient_split', 'gradient_agreement', 'plot_gradient_split',
+           'supervised_merging']
 
 # %% ../nbs/06_taskwise.ipynb #5e49075a
+class StackedTaskVectors(Mapping):
+    "Task vectors held stacked, `tensors = {key: (T, *shape)}`; reads as `{task: {key: row}}` (views, no copy)."
+    def __init__(self, names: list[str], tensors: dict[str, torch.Tensor]): self.names, self.tensors = list(names), tensors
+    def __getitem__(self, task: str) -> dict: return {k: v[self.names.index(task)] for k, v in self.tensors.items()}
+    def __iter__(self): return iter(self.names)
+    def __len__(self): return len(self.names)
+    def __repr__(self): return f"StackedTaskVectors({self.names}, {len(self.tensors)} tensors)"
+
 def stack_task_vectors(task_vectors: dict[str, dict], device=None, dtype=None) -> dict[str, torch.Tensor]:
     "One `(T, *shape)` tensor per key: the task vectors of the `T` tasks stacked along a new first axis."
     if not task_vectors: raise ValueError("empty task list: need at least one task vector")
+    if isinstance(task_vectors, StackedTaskVectors):       # already stacked: no second copy
+        return {k: v.to(device=device, dtype=dtype) for k, v in task_vectors.tensors.items()}
     names = list(task_vectors); first = task_vectors[names[0]]
     for t in names[1:]: check_same_layout(first, task_vectors[t], (f"task vector {names[0]!r}", f"task vector {t!r}"))
     return {k: torch.stack([task_vectors[t][k] for t in names]).to(device=device, dtype=dtype) for k in float_keys(first)}
@@ -339,12 +351,16 @@ def coefficients_from_published(src, n_tasks: int, n_tensors: int | None = None,
     return a[..., 1:].clone()
 
 # %% ../nbs/06_taskwise.ipynb #886c3745
-def zoo_task_vectors(zoo, tasks: list[str] | None = None, plus: bool = False, k: float = 0.2) -> dict[str, dict]:
-    "The zoo's task vectors for `tasks` (default all), TIES-processed (top `k`) when `plus`."
+def zoo_task_vectors(zoo, tasks: list[str] | None = None, plus: bool = False, k: float = 0.2) -> StackedTaskVectors:
+    "The zoo's task vectors for `tasks` (default all; TIES-processed, top `k`, when `plus`), stacked one tower at a time."
     tasks = list(zoo.task_names if tasks is None else tasks)
     if not tasks: raise ValueError("empty task list")
-    tvs = task_vectors({t: zoo.finetuned[t] for t in tasks}, zoo.pretrained)
-    return ties_task_vectors(tvs, k=k) if plus else tvs
+    theta0, keys = zoo.pretrained, float_keys(zoo.pretrained)
+    stacked = {key: torch.empty((len(tasks), *theta0[key].shape), dtype=theta0[key].dtype) for key in keys}
+    for i, t in enumerate(tasks):             # one fine-tuned tower in memory at a time (a real zoo reads it from disk)
+        tv = task_vector(zoo.finetuned[t], theta0, name=f"fine-tuned {t!r}")
+        for key in keys: stacked[key][i] = tv[key]
+    return StackedTaskVectors(tasks, ties_stacked_(stacked, k) if plus else stacked)
 
 def _at_most(n: int | None, task) -> int:
     "`n`, or the size of the task's test split when that is smaller or `n` is None (the whole split)."

@@ -14,9 +14,9 @@ from .task_vectors import _tv_list, apply_task_vector, flatten_tv, own_task_row,
 from .arithmetic import best_value, plot_sweep, sweep
 
 # %% auto #0
-__all__ = ['MERGES', 'KS', 'TIES_LAMBDAS', 'topk_threshold', 'trim', 'elect_sign', 'ties_task_vectors', 'disjoint_merge',
-           'ties_merge', 'ties_merging', 'sign_conflicts', 'plot_sign_conflicts', 'ties_grid', 'best_k_lambda',
-           'plot_ties_grid', 'ties_rows', 'trim_retention']
+__all__ = ['MERGES', 'KS', 'TIES_LAMBDAS', 'topk_threshold', 'trim', 'elect_sign', 'ties_stacked_', 'ties_task_vectors',
+           'disjoint_merge', 'ties_merge', 'ties_merging', 'sign_conflicts', 'plot_sign_conflicts', 'ties_grid',
+           'best_k_lambda', 'plot_ties_grid', 'ties_rows', 'trim_retention']
 
 # %% ../nbs/04_ties.ipynb #8ab6450a
 def _check_k(k: float) -> float:
@@ -58,12 +58,42 @@ def _named(tvs) -> tuple[list[str] | None, list[dict]]:
     lst = _tv_list(tvs)
     return (list(tvs) if isinstance(tvs, Mapping) else None), lst
 
+def _stacked_thresholds(stacked: dict[str, torch.Tensor], k: float, scope: str) -> list:
+    "`trim`'s magnitude threshold of every task: one number per task (`'global'`), or None (`'tensor'`: per tensor)."
+    _check_k(k)
+    if scope == "tensor": return [None] * len(next(iter(stacked.values())))
+    if scope != "global": raise ValueError(f"scope must be 'global' or 'tensor', got {scope!r}")
+    n_tasks = len(next(iter(stacked.values())))
+    return [topk_threshold(flatten_tv({key: v[i] for key, v in stacked.items()})[0].abs(), k) for i in range(n_tasks)]
+
+def _trim_tensor(v: torch.Tensor, threshold, k: float) -> torch.Tensor:
+    "One tensor of `trim`: entries below the threshold (its own top-`k` threshold if None) set to zero."
+    if threshold is None: threshold = topk_threshold(v.abs().reshape(-1), k)
+    return torch.where(v.abs() >= threshold, v, 0)
+
+def _mass_sign(xs: list[torch.Tensor]) -> torch.Tensor:
+    "Sign of the sum of `xs`, added in task order (as `elect_sign` does)."
+    mass = xs[0]
+    for x in xs[1:]: mass = mass + x
+    return torch.sign(mass)
+
+def ties_stacked_(stacked: dict[str, torch.Tensor], k: float = 0.2, scope: str = "global") -> dict[str, torch.Tensor]:
+    "TIES-process task vectors stacked as `{key: (T, ...)}` in place, tensor by tensor (what `ties_task_vectors` computes)."
+    thresholds = _stacked_thresholds(stacked, k, scope)
+    trimmed = lambda key: [_trim_tensor(x, th, k) for x, th in zip(stacked[key], thresholds)]
+    majority = torch.sign(sum(_mass_sign(trimmed(key)).double().sum() for key in stacked))   # for exact-zero masses
+    for key in list(stacked):
+        xs = trimmed(key)
+        sign = _mass_sign(xs)
+        sign = torch.where(sign == 0, majority.to(sign.dtype), sign)
+        stacked[key] = torch.stack([torch.where(_agree(x, sign), x, 0) for x in xs])
+    return stacked
+
 def ties_task_vectors(tvs: Mapping | Sequence, k: float = 0.2, scope: str = "global") -> dict | list:
     r"TIES-processed task vectors $\tau'_t = \hat\tau_t\odot[\operatorname{sgn}\hat\tau_t = \gamma]$ (same container type as `tvs`); $\sum_t \tau'_t$ is the dis-sum merge."
     names, lst = _named(tvs)
-    trimmed = [trim(tv, k, scope) for tv in lst]
-    signs = elect_sign(trimmed)
-    out = [{key: torch.where(_agree(v, signs[key]), v, 0) for key, v in tv.items()} for tv in trimmed]
+    stacked = ties_stacked_({key: torch.stack([tv[key] for tv in lst]) for key in lst[0]}, k, scope)
+    out = [{key: v[i] for key, v in stacked.items()} for i in range(len(lst))]
     return dict(zip(names, out)) if names is not None else out
 
 MERGES = ("dis-sum", "dis-mean")
