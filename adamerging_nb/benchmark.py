@@ -170,7 +170,8 @@ def build_parser() -> argparse.ArgumentParser:
                    help="on a CPU, measure every run in this process (default: each run in a fresh process)")
     p.add_argument("--json", type=Path, default=None, help="also write the results here")
     p.add_argument("--paper-table", action="store_true",
-                   help="instead: peak RAM of `paper_table` on a random ViT-B-32 zoo, 8 tasks, CPU (--steps, --batch-size)")
+                   help="instead: peak RAM of `paper_table` on a random ViT-B-32 zoo, 8 tasks, CPU "
+                        "(--steps, --batch-size)")
     return p
 
 def measure_here(model: str, methods: list[str], args, device) -> list[dict]:
@@ -222,7 +223,8 @@ class RandomRealTask:
     "A task of random preprocessed images held in memory, with the interface of `real.RealTaskData`."
     def __init__(self, name: str, n_images: int = 16, n_classes: int = 10, image_size: int = 224, seed: int = 0):
         g = torch.Generator().manual_seed(seed)
-        self.name, self.classnames, self.templates = name, [f"class {i}" for i in range(n_classes)], ["a photo of a {}."]
+        self.name, self.templates = name, ["a photo of a {}."]
+        self.classnames = [f"class {i}" for i in range(n_classes)]
         self.x = torch.randn(n_images, 3, image_size, image_size, generator=g)
         self.y = torch.randint(0, n_classes, (n_images,), generator=g)
     def batches(self, split="test", batch_size=256, limit=None):
@@ -239,8 +241,8 @@ def random_real_zoo(clip, tokenizer, checkpoint_dir, tasks=EIGHT_TASKS, n_images
     theta0, ckpts = clip.visual.state_dict(), {}
     for t in tasks:
         ckpts[t] = Path(checkpoint_dir) / f"{t}.safetensors"
-        save_file({f"visual.{k}": (v + 1e-3 * torch.randn(v.shape, generator=g)).contiguous() for k, v in theta0.items()},
-                  str(ckpts[t]))
+        tower = {f"visual.{k}": (v + 1e-3 * torch.randn(v.shape, generator=g)).contiguous() for k, v in theta0.items()}
+        save_file(tower, str(ckpts[t]))
     data = {t: RandomRealTask(t, n_images, image_size=image_size, seed=i) for i, t in enumerate(tasks)}
     return build_zoo(clip, data, ckpts, tokenizer, name="random-real")
 
@@ -263,8 +265,8 @@ def paper_table_memory_main(steps: int = 2, batch_size: int = 16, n_images: int 
     with tempfile.TemporaryDirectory() as d:
         zoo = random_real_zoo(clip, tokenizer, d, n_images=n_images)
         record = paper_table_memory(zoo, steps=steps, batch_size=batch_size, n_unlabeled=n_images, device="cpu")
-    record |= {"model": "ViT-B-32 (random weights)", "tasks": len(EIGHT_TASKS), "steps": steps, "batch_size": batch_size,
-               "threads": torch.get_num_threads(), "torch": torch.__version__,
+    record |= {"model": "ViT-B-32 (random weights)", "tasks": len(EIGHT_TASKS), "steps": steps,
+               "batch_size": batch_size, "threads": torch.get_num_threads(), "torch": torch.__version__,
                "command": f"adamerging bench --paper-table --steps {steps} --batch-size {batch_size}"}
     print(f"paper_table, {record['model']}, {record['tasks']} tasks, CPU: peak {record['peak_gib']:.2f} GiB "
           f"(process at start {record['start_gib']:.2f} GiB)")

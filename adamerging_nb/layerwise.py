@@ -18,10 +18,10 @@ __all__ = ['adapt', 'layer_of', 'coefficients_by_layer', 'plot_coefficient_heatm
 # %% ../nbs/07_layerwise.ipynb #fe9d11da
 def adapt(zoo, *, tasks: list[str] | None = None, steps: int = 500, batch_size: int = 16, n_unlabeled: int = 256,
           plus: bool = False, init: float = 0.3, lr: float = 1e-3, device=None, seed: int = 0, callback=None,
-          amp: bool = False) -> AdaMergingResult:
+          amp: bool = False, chunks: int = 1) -> AdaMergingResult:
     "Layer-wise AdaMerging (`plus=True`: ++) of `zoo`: one coefficient per task per parameter tensor. Paper defaults."
     return adamerging(zoo, layerwise=True, tasks=tasks, steps=steps, batch_size=batch_size, n_unlabeled=n_unlabeled,
-                      plus=plus, init=init, lr=lr, device=device, seed=seed, callback=callback, amp=amp)
+                      plus=plus, init=init, lr=lr, device=device, seed=seed, callback=callback, amp=amp, chunks=chunks)
 
 # %% ../nbs/07_layerwise.ipynb #a18d5a54
 def layer_of(key: str) -> str:

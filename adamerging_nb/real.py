@@ -8,11 +8,11 @@ from pathlib import Path
 import torch
 import open_clip
 from .checkpoints import load_visual_state_dict, download_hf_checkpoint, CheckpointError
-from .core import Timer
+from .core import Timer, get_device
 from .zoo import Zoo, evaluate
-from .task_vectors import task_vectors, individual_row, float_keys
+from .task_vectors import apply_task_vector, individual_row, float_keys
 from .arithmetic import weight_average, task_arithmetic
-from .ties import ties_merging
+from .ties import disjoint_merge
 from . import taskwise, layerwise
 
 # %% auto #0
@@ -21,7 +21,7 @@ __all__ = ['PAPER_VIT_B32', 'EIGHT_TASKS', 'HF_DATASETS', 'HF_MODELS', 'TEMPLATE
            'fetch_split', 'load_task_split', 'RealTaskData', 'zero_shot_heads', 'finetuned_path', 'needs_quick_gelu',
            'create_clip', 'activations', 'CheckpointTowers', 'build_zoo', 'load_real_zoo', 'download_sizes',
            'read_upstream_coefficients', 'ship_published_coefficients', 'published_coefficients', 'published_for',
-           'paper_table', 'compare_with_paper']
+           'return_freed_memory_to_os', 'paper_table', 'compare_with_paper']
 
 # %% ../nbs/09_vit_b32.ipynb #9ca6c9de
 PAPER_VIT_B32 = {   # avg accuracy %, 8 tasks, in the order of the paper's table (and of `paper_table`'s rows)
@@ -101,14 +101,15 @@ def _local_dir(task, data_root):
     return d if d.is_dir() else None
 
 def fetch_split(task: str, split: str, data_root=None) -> Path:
-    "Download only the files of `split` of `task` (its config's) into `data_root/<repo>`, or the HF cache; their folder."
+    "Download only the files of `split` of `task` (its config's) to `data_root/<repo>` or the HF cache; their folder."
     from huggingface_hub import snapshot_download
     repo = HF_DATASETS[task][0]
     local = None if data_root is None else str(Path(data_root)/repo)
-    return Path(snapshot_download(repo, repo_type="dataset", allow_patterns=split_patterns(task, split), local_dir=local))
+    return Path(snapshot_download(repo, repo_type="dataset", allow_patterns=split_patterns(task, split),
+                                  local_dir=local))
 
 def load_task_split(task: str, split: str = "test", data_root=None, cache_dir=None, download: bool = True):
-    "A HF `datasets.Dataset` (image + label) of one split: local Parquet under `data_root/<repo>`, else just its hub files."
+    "A HF `datasets.Dataset` (image + label) of one split: local Parquet under `data_root/<repo>`, else its hub files."
     import datasets
     hub_split = {"val": "validation"}.get(split, split)
     d = _local_dir(task, data_root)
@@ -197,13 +198,13 @@ def needs_quick_gelu(model: str, pretrained: str | None) -> bool:
     "Whether open_clip's pretrained config says the `model`/`pretrained` weights were trained with QuickGELU."
     if model.endswith("-quickgelu") or not pretrained: return model.endswith("-quickgelu")
     cfg = open_clip.get_pretrained_cfg(model, pretrained)
-    if not cfg: raise ValueError(f"open_clip has no pretrained config {model!r}/{pretrained!r}: pass quick_gelu=True or "
-                                 "False (OpenAI's CLIP weights use QuickGELU)")
+    if not cfg: raise ValueError(f"open_clip has no pretrained config {model!r}/{pretrained!r}: pass "
+                                 "quick_gelu=True or False (OpenAI's CLIP weights use QuickGELU)")
     return bool(cfg.get("quick_gelu", False))
 
 def create_clip(model: str = "ViT-B-32", pretrained: str | None = "openai", quick_gelu: bool | None = None,
                 load_weights: bool = True, cache_dir=None):
-    "`(clip, preprocess, tokenizer)` with the activation the `pretrained` weights were trained with (random if not `load_weights`)."
+    "`(clip, preprocess, tokenizer)`, in the activation its `pretrained` weights were trained with (or random weights)."
     qg = needs_quick_gelu(model, pretrained) if quick_gelu is None else quick_gelu
     clip, _, preprocess = open_clip.create_model_and_transforms(
         model, pretrained=pretrained if load_weights else None, force_quick_gelu=qg, cache_dir=cache_dir)
@@ -228,7 +229,8 @@ def build_zoo(model, tasks: dict, checkpoints: dict, tokenizer, name: str = "rea
               zoo_cls=None, in_memory: bool = False):
     "A `Zoo` from an open_clip `model`, `tasks` (name -> TaskData-like) and `checkpoints` (name -> path or state dict)."
     model = model.eval()
-    theta0 = {k: v.detach().float().clone().cpu() for k, v in model.visual.state_dict().items()}
+    # θ0 shares the model's own tensors (no copy): nothing here writes to them, merges are functional
+    theta0 = {k: v.detach().float().cpu() for k, v in model.visual.state_dict().items()}
     towers = CheckpointTowers({t: checkpoints[t] for t in tasks}, theta0)
     for t in tasks: towers[t]                  # read every checkpoint once now: a bad one fails here, by name
     finetuned = {t: towers[t] for t in tasks} if in_memory else towers
@@ -241,7 +243,7 @@ def build_zoo(model, tasks: dict, checkpoints: dict, tokenizer, name: str = "rea
 def load_real_zoo(model: str = "ViT-B-32", pretrained: str = "openai", tasks=EIGHT_TASKS, source: str = "hf",
                   checkpoint_dir=None, data_root=None, cache_dir=None, device=None, zoo_cls=None,
                   quick_gelu: bool | None = None, load_weights: bool = True, download: bool = True):
-    "The real zoo: open_clip `model`/`pretrained` (its own activation), the `tasks`' test data, heads and fine-tuned towers."
+    "The real zoo: open_clip `model`/`pretrained` (in its own activation), the `tasks`' test data, heads and towers."
     device = device or ("cuda" if torch.cuda.is_available() else "cpu")
     clip, preprocess, tokenizer = create_clip(model, pretrained, quick_gelu, load_weights, cache_dir)
     task_data = {t: RealTaskData(t, preprocess, data_root=data_root, cache_dir=cache_dir) for t in tasks}
@@ -298,21 +300,26 @@ def _published_path(method: str, model: str, root=None) -> Path:
 
 def ship_published_coefficients(upstream_file, model: str = "ViT-B-32", commit: str | None = None, out=None) -> Path:
     "Convert the official `model` coefficients into this package's format under `out`; returns the manifest's path."
-    arrays, keys = read_upstream_coefficients(upstream_file), list(create_clip(model, "openai", load_weights=False)[0].visual.state_dict())
-    record = dict(UPSTREAM, commit=commit, sha256=file_sha256(upstream_file), model=model, tasks=EIGHT_TASKS, methods={})
+    arrays = read_upstream_coefficients(upstream_file)
+    keys = list(create_clip(model, "openai", load_weights=False)[0].visual.state_dict())
+    record = dict(UPSTREAM, commit=commit, sha256=file_sha256(upstream_file), model=model, tasks=EIGHT_TASKS,
+                  methods={})
+    names = published_row_names(keys)
     for method, row in PUBLISHED_METHODS.items():
         a = arrays[(method, model)]
         c = coefficients_from_published(a, len(EIGHT_TASKS), keys=keys, verbose=False)
         path = save_coefficients(c, _published_path(method, model, out), EIGHT_TASKS, keys if c.ndim == 2 else None)
         visual = a[3:3 + len(keys), 1:] if c.ndim == 2 else a.reshape(-1, 1 + len(EIGHT_TASKS))[:, 1:]   # by position
-        record["methods"][method] = dict(row=row, file=path.name, sha256=file_sha256(path), upstream_shape=list(a.shape),
+        record["methods"][method] = dict(row=row, file=path.name, sha256=file_sha256(path),
+                                         upstream_shape=list(a.shape),
                                          shape=list(c.shape), visual_means=visual.double().mean(0).tolist(),
-                                         dropped=[] if c.ndim == 1 else published_row_names(keys)[:3] + published_row_names(keys)[-3:])
+                                         dropped=[] if c.ndim == 1 else names[:3] + names[-3:])
     return save_json(record, Path(out or PUBLISHED) / model.lower() / "manifest.json")
 
 def published_coefficients(method: str, model: str = "ViT-B-32", root=None) -> tuple[torch.Tensor, list[str]]:
-    "The official `(T,)` or `(K, T)` coefficients of `method` (e.g. 'lw_adamerging') for `model`, and their tensor keys."
-    if method not in PUBLISHED_METHODS: raise KeyError(f"unknown method {method!r}; published: {list(PUBLISHED_METHODS)}")
+    "The official `(T,)` or `(K, T)` coefficients of `method` (e.g. 'lw_adamerging') for `model`, and their keys."
+    if method not in PUBLISHED_METHODS:
+        raise KeyError(f"unknown method {method!r}; published: {list(PUBLISHED_METHODS)}")
     path = _published_path(method, model, root)
     if not path.exists(): raise FileNotFoundError(f"no published coefficients for {model} at {path}")
     return load_coefficients(path, EIGHT_TASKS), safetensors_metadata(path)["keys"]
@@ -327,14 +334,24 @@ def published_for(zoo, method: str, model: str = "ViT-B-32") -> torch.Tensor:
     return c
 
 # %% ../nbs/09_vit_b32.ipynb #3c1e7a52
-import dataclasses
+import ctypes, ctypes.util, dataclasses
+
+def return_freed_memory_to_os() -> bool:
+    "Have glibc serve allocations of 1 MiB and more by `mmap`, so freed tensors go back to the OS; False without glibc."
+    try: libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
+    except OSError: return False
+    mallopt = getattr(libc, "mallopt", None)
+    return bool(mallopt is not None and mallopt(-3, 1 << 20))    # -3: M_MMAP_THRESHOLD (glibc raises it as a run goes)
 
 def paper_table(zoo, *, steps: int = 500, batch_size: int = 16, n_unlabeled: int = 256, lr: float = 1e-3,
                 init: float = 0.3, lam: float = 0.3, k: float = 0.2, seed: int = 0, device=None, amp: bool = False,
                 eval_batch_size: int = 256, split: str = "test", verbose: bool = True,
-                published: bool = False, on_row=None) -> tuple[dict, dict]:
-    "Every row of the paper's ViT-B/32 table on `zoo` (accuracies on `split`): `(rows, adapted)`, the rows in `PAPER_VIT_B32`'s order and the four `AdaMergingResult`s (merged `state` dropped)."
-    def acc(state, tasks=None): return evaluate(state, zoo, split=split, tasks=tasks, batch_size=eval_batch_size, device=device)
+                published: bool = False, on_row=None, chunks: int | None = None) -> tuple[dict, dict]:
+    "The paper's ViT-B/32 table on `zoo` (accuracy on `split`): `(rows, adapted)`, rows in its order, `AdaMergingResult`s."
+    return_freed_memory_to_os()
+    chunks = chunks or (len(zoo.task_names) if get_device(device).type == "cpu" else 1)   # CPU: one task at a time
+    def acc(state, tasks=None):
+        return evaluate(state, zoo, split=split, tasks=tasks, batch_size=eval_batch_size, device=device)
     rows, adapted = {}, {}
     def row(name, compute):
         with Timer() as t: rows[name] = compute()
@@ -343,16 +360,17 @@ def paper_table(zoo, *, steps: int = 500, batch_size: int = 16, n_unlabeled: int
     row("Pretrained", lambda: acc(zoo.pretrained))
     row("Individual", lambda: individual_row(zoo, split, batch_size=eval_batch_size, device=device))
     row("Weight averaging", lambda: acc(weight_average(zoo.finetuned)))
-    tvs = task_vectors(zoo.finetuned, zoo.pretrained)
-    row("Task arithmetic", lambda: acc(task_arithmetic(zoo.pretrained, tvs, lam=lam)))
-    row("TIES", lambda: acc(ties_merging(zoo.pretrained, tvs, k=k, lam=lam, merge="dis-sum")))
-    tvs = None                               # 8 task vectors: 2.8 GB for ViT-B/32; adapt builds its own
+    # one stacked copy of the task vectors at a time (2.8 GB for ViT-B/32): raw for TA, TIES-processed for TIES
+    row("Task arithmetic", lambda: acc(task_arithmetic(zoo.pretrained, taskwise.zoo_task_vectors(zoo), lam=lam)))
+    ties = lambda: disjoint_merge(taskwise.zoo_task_vectors(zoo, plus=True, k=k))                    # dis-sum
+    row("TIES", lambda: acc(apply_task_vector(zoo.pretrained, ties(), lam)))
     for kind, module in (("Task-wise", taskwise), ("Layer-wise", layerwise)):
         for plus in (False, True):
             name = f"{kind} AdaMerging{'++' if plus else ''}"
             def adapted_row():
                 res = module.adapt(zoo, steps=steps, batch_size=batch_size, n_unlabeled=n_unlabeled, plus=plus,
-                                   init=init, lr=lr, device=device, seed=seed, amp=amp)
+                                   init=init, lr=lr, device=device, seed=seed, amp=amp,
+                                   chunks=chunks)
                 adapted[name] = dataclasses.replace(res, state={})
                 return acc(res.state)
             row(name, adapted_row)

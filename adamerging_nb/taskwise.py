@@ -25,14 +25,14 @@ from .ties import ties_task_vectors, ties_stacked_
 __all__ = ['OPEN_CLIP_TEXT_ROWS', 'ADAMERGING_DEFAULTS', 'StackedTaskVectors', 'stack_task_vectors', 'expand_coefficients',
            'merge_task_vectors', 'per_tensor', 'one_group', 'coefficient_groups', 'random_zoo', 'multitask_logits',
            'entropy_objective', 'cross_entropy_objective', 'multitask_entropy', 'multitask_cross_entropy',
-           'UnlabeledPool', 'AdaMergingResult', 'adapt_coefficients', 'save_coefficients', 'load_coefficients',
-           'published_row_names', 'coefficients_from_published', 'zoo_task_vectors', 'adaptation_images', 'adamerging',
-           'adapt', 'merged_state', 'plot_trajectories', 'reference_rows', 'zoo_fingerprint', 'results_path',
-           'save_run', 'load_run', 'adamerging_row_job', 'adamerging_result', 'adamerging_rows',
-           'adamerging_coefficients', 'taskwise_rows', 'mean_entropy', 'compare_methods', 'check_adamerging_run',
-           'entropy_along_line', 'plot_entropy_along_line', 'coefficient_sensitivity', 'surrogate_agrees',
-           'plot_coefficient_sensitivity', 'entropy_gradient_split', 'gradient_agreement', 'plot_gradient_split',
-           'supervised_merging']
+           'UnlabeledPool', 'AdaMergingResult', 'task_chunks', 'backward_in_chunks', 'backward_step',
+           'adapt_coefficients', 'save_coefficients', 'load_coefficients', 'published_row_names',
+           'coefficients_from_published', 'zoo_task_vectors', 'adaptation_images', 'adamerging', 'adapt',
+           'merged_state', 'plot_trajectories', 'reference_rows', 'zoo_fingerprint', 'results_path', 'save_run',
+           'load_run', 'adamerging_row_job', 'adamerging_result', 'adamerging_rows', 'adamerging_coefficients',
+           'taskwise_rows', 'mean_entropy', 'compare_methods', 'check_adamerging_run', 'entropy_along_line',
+           'plot_entropy_along_line', 'coefficient_sensitivity', 'surrogate_agrees', 'plot_coefficient_sensitivity',
+           'entropy_gradient_split', 'gradient_agreement', 'plot_gradient_split', 'supervised_merging']
 
 # %% ../nbs/06_taskwise.ipynb #5e49075a
 class StackedTaskVectors(Mapping):
@@ -225,13 +225,49 @@ def _checked_loss(loss, objective) -> torch.Tensor:
                         f"{type(loss).__name__} {tuple(getattr(loss, 'shape', ()))}; expected a scalar tensor")
     return loss
 
+def task_chunks(n_tasks: int, chunks: int) -> list[range]:
+    "Task indices `0..n_tasks-1` in `chunks` consecutive groups whose sizes differ by at most one."
+    if isinstance(chunks, bool) or not isinstance(chunks, int) or not 1 <= chunks <= n_tasks:
+        raise ValueError(f"chunks must be an integer from 1 to the number of tasks ({n_tasks}), got {chunks!r}")
+    bounds = [round(i * n_tasks / chunks) for i in range(chunks + 1)]
+    return [range(a, b) for a, b in zip(bounds, bounds[1:])]
+
+def backward_in_chunks(state: dict, chunk_loss, parts: list[range]) -> torch.Tensor:
+    "Backpropagate the sum of `chunk_loss(weights, part)` over `parts` into `state`'s graph, one part's activations at a time."
+    leaves = {k: v.detach().requires_grad_(v.requires_grad) for k, v in state.items()}
+    total = 0.0
+    for part in parts:                        # each part's forward and backward, then its activations are freed
+        loss = chunk_loss(leaves, part)
+        loss.backward()
+        total = total + loss.detach()
+    grads = [(state[k], leaves[k].grad) for k in state if leaves[k].grad is not None]
+    torch.autograd.backward([s for s, _ in grads], [g for _, g in grads])     # once through the merge to λ
+    return total
+
+def backward_step(model, theta0: dict, stacked: dict, lam: torch.Tensor, index, images: list, labels: list | None,
+                  heads: list, logit_scale: float, objective, parts: list[range], amp: bool = False) -> torch.Tensor:
+    "Merge with `lam`, evaluate `objective` on the tasks' `images`, leave its gradient in `lam.grad`: in one go or by `parts`."
+    def part_loss(weights, part):
+        with torch.autocast(lam.device.type, dtype=torch.bfloat16, enabled=amp):
+            logits = multitask_logits(model, weights, torch.cat([images[i] for i in part]), [heads[i] for i in part],
+                                      logit_scale, [len(images[i]) for i in part])
+            return _checked_loss(objective(logits, None if labels is None else [labels[i] for i in part]), objective)
+    with torch.autocast(lam.device.type, dtype=torch.bfloat16, enabled=amp):
+        state = merge_task_vectors(theta0, stacked, lam, index)
+    if len(parts) > 1: return backward_in_chunks(state, part_loss, parts)   # same gradient, less activation memory
+    loss = part_loss(state, parts[0])
+    loss.backward()
+    return loss.detach()
+
 def adapt_coefficients(model: torch.nn.Module, pretrained: dict, task_vectors: dict[str, dict],
                        heads: dict[str, torch.Tensor], images: dict[str, torch.Tensor], logit_scale: float, *,
                        layerwise: bool = False, steps: int = 500, batch_size: int = 16, init: float = 0.3,
                        lr: float = 1e-3, clamp: tuple[float, float] = (0.0, 1.0), device=None, seed: int = 0,
                        callback=None, amp: bool = False, desc: str | None = None,
-                       labels: dict[str, torch.Tensor] | None = None, objective=None, groups=None) -> AdaMergingResult:
+                       labels: dict[str, torch.Tensor] | None = None, objective=None, groups=None,
+                       chunks: int = 1) -> AdaMergingResult:
     "Learn merging coefficients by minimising `objective` (default: summed entropy; with `labels`: cross-entropy)."
+    # chunks > 1: each step runs the tasks in `chunks` groups, one after the other (the objective must sum over tasks)
     if not task_vectors: raise ValueError("empty task list: nothing to merge")
     names = list(task_vectors)
     for what, d in (("heads", heads), ("images", images)) + ((("labels", labels),) if labels is not None else ()):
@@ -251,19 +287,17 @@ def adapt_coefficients(model: torch.nn.Module, pretrained: dict, task_vectors: d
     pool = UnlabeledPool([images[t] for t in names], device, seed, dtype=dtype,
                          labels=None if labels is None else [labels[t] for t in names])
     sizes = [batch_size] * len(names)
+    parts = task_chunks(len(names), chunks)   # checks `chunks` before any work
     lam = _initial_coefficients(len(keys), len(names), layerwise, group_names, init, clamp, device, dtype)
     opt = torch.optim.Adam([lam], lr=lr)
     losses, traj, t0 = [], [lam.detach().clone()], time.perf_counter()
     kind = "grouped" if groups is not None else "layer-wise" if layerwise else "task-wise"
     for step in progress(range(steps), desc=desc or f"{kind} AdaMerging"):
         idx = pool.indices(batch_size)
-        with torch.autocast(device.type, dtype=torch.bfloat16, enabled=amp):
-            state = merge_task_vectors(theta0, stacked, lam, index)
-            logits = multitask_logits(model, state, pool.images[idx], head_list, logit_scale, sizes)
-            ys = None if pool.labels is None else list(pool.labels[idx].split(sizes))
-            loss = _checked_loss(objective(logits, ys), objective)
+        ys = None if pool.labels is None else list(pool.labels[idx].split(sizes))
         opt.zero_grad(set_to_none=True)
-        loss.backward()
+        loss = backward_step(model, theta0, stacked, lam, index, list(pool.images[idx].split(sizes)), ys, head_list,
+                             logit_scale, objective, parts, amp)
         opt.step()
         with torch.no_grad(): lam.clamp_(*clamp)
         losses.append(loss.detach()); traj.append(lam.detach().clone())
@@ -374,7 +408,8 @@ def adaptation_images(zoo, tasks: list[str], n_unlabeled: int | None = 256, seed
 
 def adamerging(zoo, *, layerwise: bool = False, tasks: list[str] | None = None, steps: int = 500, batch_size: int = 16,
                n_unlabeled: int | None = 256, plus: bool = False, init: float = 0.3, lr: float = 1e-3, device=None,
-               seed: int = 0, callback=None, amp: bool = False, groups=None, objective=None) -> AdaMergingResult:
+               seed: int = 0, callback=None, amp: bool = False, groups=None, objective=None,
+               chunks: int = 1) -> AdaMergingResult:
     "Task-wise, layer-wise or grouped AdaMerging (`plus`: ++) of `zoo` on `n_unlabeled` test images a task (None: all)."
     tasks = list(zoo.task_names if tasks is None else tasks)
     tvs = zoo_task_vectors(zoo, tasks, plus=plus)
@@ -383,14 +418,15 @@ def adamerging(zoo, *, layerwise: bool = False, tasks: list[str] | None = None, 
     return adapt_coefficients(zoo.model.visual, zoo.pretrained, tvs, {t: zoo.heads[t] for t in tasks}, images,
                               zoo.logit_scale, layerwise=layerwise, steps=steps, batch_size=batch_size, init=init,
                               lr=lr, device=device, seed=seed, callback=callback, amp=amp,
-                              desc=f"{kind} AdaMerging{'++' if plus else ''}", groups=groups, objective=objective)
+                              desc=f"{kind} AdaMerging{'++' if plus else ''}", groups=groups, objective=objective,
+                              chunks=chunks)
 
 def adapt(zoo, *, tasks: list[str] | None = None, steps: int = 500, batch_size: int = 16, n_unlabeled: int | None = 256,
           plus: bool = False, init: float = 0.3, lr: float = 1e-3, device=None, seed: int = 0, callback=None,
-          amp: bool = False) -> AdaMergingResult:
+          amp: bool = False, chunks: int = 1) -> AdaMergingResult:
     "Task-wise AdaMerging (`plus=True`: ++) of `zoo`: one coefficient per task. Defaults are the paper's."
     return adamerging(zoo, layerwise=False, tasks=tasks, steps=steps, batch_size=batch_size, n_unlabeled=n_unlabeled,
-                      plus=plus, init=init, lr=lr, device=device, seed=seed, callback=callback, amp=amp)
+                      plus=plus, init=init, lr=lr, device=device, seed=seed, callback=callback, amp=amp, chunks=chunks)
 
 def merged_state(zoo, coefficients, plus: bool = False, tasks: list[str] | None = None) -> dict:
     "The zoo merged with given (e.g. loaded or published) `(T,)` or `(K, T)` coefficients."
