@@ -13,6 +13,7 @@ import torch
 from .core import progress
 from .task_vectors import (_tv_list, apply_task_vector, check_same_layout, float_keys, own_task_row,
                                         task_vectors, tv_sum)
+from .zoo import evaluate, plot_results
 
 # %% auto #0
 __all__ = ['LAMBDAS', 'task_arithmetic', 'weight_average', 'sweep', 'best_value', 'plot_sweep', 'task_arithmetic_sweep',
@@ -68,7 +69,6 @@ LAMBDAS = (0.1, 0.2, 0.3, 0.5, 0.7, 1.0)
 
 def task_arithmetic_sweep(zoo, lambdas: Sequence[float] = LAMBDAS, split: str = "val") -> dict[float, dict]:
     "Accuracies of task arithmetic on `zoo` for each λ in `lambdas`, on `split`."
-    from adamerging_nb.zoo import evaluate
     tvs = task_vectors(zoo.finetuned, zoo.pretrained)
     return sweep(lambda lam: task_arithmetic(zoo.pretrained, tvs, lam), lambdas, lambda m: evaluate(m, zoo, split=split))
 
@@ -83,7 +83,6 @@ def _live_kernel() -> bool:
 def lambda_slider(zoo, lam: float = 0.3, split: str = "val", lo: float = 0.0, hi: float = 1.5, step: float = 0.05,
                   static: bool | None = None):
     "An ipywidgets slider for λ that merges `zoo` by task arithmetic and plots per-task accuracy on `split`; a static plot at `lam` when `static` (default: no kernel or no ipywidgets)."
-    from adamerging_nb.zoo import evaluate, plot_results
     tvs = task_vectors(zoo.finetuned, zoo.pretrained)
     zero_shot = evaluate(zoo.pretrained, zoo, split=split)
     def show(lam: float = lam):
@@ -107,7 +106,6 @@ def lambda_slider(zoo, lam: float = 0.3, split: str = "val", lo: float = 0.0, hi
 def task_arithmetic_rows(zoo, lambdas: Sequence[float] = LAMBDAS, split: str = "val", lam: float | None = None,
                          verbose: bool = True) -> dict[str, dict[str, float]]:
     "Test-split rows `Weight averaging` and `Task arithmetic` (λ chosen on `split` from `lambdas`, unless `lam` is given)."
-    from adamerging_nb.zoo import evaluate
     tvs = task_vectors(zoo.finetuned, zoo.pretrained)
     if lam is None:
         lam = best_value(task_arithmetic_sweep(zoo, lambdas, split))

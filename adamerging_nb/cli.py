@@ -40,6 +40,7 @@ def build_parser() -> argparse.ArgumentParser:
                    help=f"one of {', '.join(ZOOS)} (default: $ADAMERGING_ZOO or tiny)")
     t.add_argument("--seeds", type=int, nargs="+", default=[0, 1, 2], help="zoo seeds (default: 0 1 2)")
     t.add_argument("--methods", type=method_list, default=None, help=METHODS_HELP)
+    t.add_argument("--out", type=Path, default=None, help="also save the table and the ordering here (markdown)")
 
     s = sub.add_parser("ship-zoo", help="write the shipped tiny-zoo files from a full build (maintainers)")
     s.add_argument("--seeds", type=int, nargs="+", default=[0, 1, 2], help="zoo seeds (default: 0 1 2)")
@@ -98,7 +99,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.zoo is not None: os.environ["ADAMERGING_ZOO"] = args.zoo
         table = load_entry("adamerging_nb.demo", "table_command")
         if table is None: return 1
-        table(seeds=args.seeds, zoo=args.zoo, methods=args.methods)
+        table(seeds=args.seeds, zoo=args.zoo, methods=args.methods, out=args.out)
         return 0
     if args.command == "ship-zoo":
         ship = load_entry("adamerging_nb.demo", "ship_command")

@@ -11,6 +11,7 @@ import matplotlib.pyplot as plt
 from torch.func import functional_call
 
 from .core import progress
+from .zoo import predict_logits
 
 # %% auto #0
 __all__ = ['entropy_from_logits', 'rankdata', 'spearman', 'prediction_stats', 'task_means', 'error_by_entropy_quantile',
@@ -47,7 +48,6 @@ def spearman(x, y) -> float:
 def prediction_stats(zoo, state: dict, split: str = "test", tasks: list[str] | None = None,
                      batch_size: int = 512) -> dict[str, np.ndarray]:
     "Per-sample `entropy`, `loss` (cross-entropy), `correct` and `task` index of the model `state` on `zoo`."
-    from adamerging_nb.zoo import predict_logits
     tasks = list(tasks or zoo.task_names)
     out = {"entropy": [], "loss": [], "correct": [], "task": []}
     for i, t in enumerate(tasks):

@@ -15,10 +15,10 @@ import matplotlib.pyplot as plt
 
 from .core import check_finite, shared_results
 from .zoo import load_zoo, evaluate
-from .task_vectors import task_vectors, own_task_row
+from .task_vectors import apply_task_vector, own_task_row
 from .arithmetic import task_arithmetic, weight_average, task_arithmetic_sweep, best_value, LAMBDAS
-from .ties import ties_merging
-from .taskwise import adamerging_result, results_path
+from .ties import disjoint_merge
+from .taskwise import adamerging_result, results_path, zoo_task_vectors
 
 # %% auto #0
 __all__ = ['METHODS', 'ALIASES', 'TABLE_ADAMERGING', 'TABLE_METHODS', 'MergeResult', 'Method', 'check_result', 'unregister',
@@ -167,7 +167,7 @@ def merge_weight_average(zoo) -> MergeResult:
 @register("Task arithmetic", defaults=dict(lam=0.3), aliases=("ta", "task-arithmetic"))
 def merge_task_arithmetic(zoo, lam: float) -> MergeResult:
     "$\\theta_0 + \\lambda \\sum_t \\tau_t$ with a fixed λ (the paper's 0.3)."
-    merged = task_arithmetic(zoo.pretrained, task_vectors(zoo.finetuned, zoo.pretrained), lam)
+    merged = task_arithmetic(zoo.pretrained, zoo_task_vectors(zoo), lam)      # stacked: one copy of the τ_t
     return MergeResult(merged, learned={"lam": lam})
 
 @register("Task arithmetic (λ on val)", defaults=dict(lambdas=LAMBDAS, split="val"), aliases=("ta-val",))
@@ -175,14 +175,15 @@ def merge_task_arithmetic_val(zoo, lambdas, split: str) -> MergeResult:
     "Task arithmetic with the λ of `lambdas` that is best on the labelled `split`."
     sweep = task_arithmetic_sweep(zoo, lambdas, split)
     lam = best_value(sweep)
-    merged = task_arithmetic(zoo.pretrained, task_vectors(zoo.finetuned, zoo.pretrained), lam)
+    merged = task_arithmetic(zoo.pretrained, zoo_task_vectors(zoo), lam)
     return MergeResult(merged, learned={"lam": lam, "sweep": {l: r["avg"] for l, r in sweep.items()}})
 
 @register("TIES", defaults=dict(k=0.2, merge="dis-sum", lam=0.3), aliases=("ties", "ties-merging"))
 def merge_ties(zoo, k: float, merge: str, lam: float) -> MergeResult:
     "TIES-Merging: trim to the top `k`, elect signs, disjoint `merge`, scale by λ (the official code's settings)."
-    tvs = task_vectors(zoo.finetuned, zoo.pretrained)
-    return MergeResult(ties_merging(zoo.pretrained, tvs, k=k, lam=lam, merge=merge), learned={"k": k, "lam": lam})
+    processed = zoo_task_vectors(zoo, plus=True, k=k)          # = ties_task_vectors(τ), stacked: one copy
+    merged = apply_task_vector(zoo.pretrained, disjoint_merge(processed, merge), lam)
+    return MergeResult(merged, learned={"k": k, "lam": lam})
 
 def adamerging_method(layerwise: bool, ties_first: bool) -> Callable:
     "The method function of task- or layer-wise AdaMerging (on TIES-processed task vectors if `ties_first`: ++)."

@@ -137,8 +137,10 @@ def _label_column(ds):
 
 class RealTaskData:
     "One real classification task, streamed from a HF dataset with the open_clip val preprocess (duck-types `TaskData`)."
-    def __init__(self, name, preprocess, data_root=None, cache_dir=None, classnames=None, templates=None, splits=None):
+    def __init__(self, name, preprocess, data_root=None, cache_dir=None, classnames=None, templates=None, splits=None,
+                 download: bool = True):
         self.name, self.preprocess, self.data_root, self.cache_dir = name, preprocess, data_root, cache_dir
+        self.download = download
         self._splits = dict(splits or {})
         test = self.split("test")
         raw = test.features[_label_column(test)].names
@@ -147,7 +149,8 @@ class RealTaskData:
 
     def split(self, split):
         "The HF dataset for `split` ('train'|'val'|'test'), loaded once."
-        if split not in self._splits: self._splits[split] = load_task_split(self.name, split, self.data_root, self.cache_dir)
+        if split not in self._splits:
+            self._splits[split] = load_task_split(self.name, split, self.data_root, self.cache_dir, self.download)
         return self._splits[split]
 
     def _tensors(self, ds, rows):
@@ -246,7 +249,8 @@ def load_real_zoo(model: str = "ViT-B-32", pretrained: str = "openai", tasks=EIG
     "The real zoo: open_clip `model`/`pretrained` (in its own activation), the `tasks`' test data, heads and towers."
     device = device or ("cuda" if torch.cuda.is_available() else "cpu")
     clip, preprocess, tokenizer = create_clip(model, pretrained, quick_gelu, load_weights, cache_dir)
-    task_data = {t: RealTaskData(t, preprocess, data_root=data_root, cache_dir=cache_dir) for t in tasks}
+    task_data = {t: RealTaskData(t, preprocess, data_root=data_root, cache_dir=cache_dir, download=download)
+                 for t in tasks}
     ckpts = {t: finetuned_path(t, source, checkpoint_dir, model, download) for t in tasks}
     return build_zoo(clip, task_data, ckpts, tokenizer, name=f"{model}-{pretrained}-{source}", device=device,
                      zoo_cls=zoo_cls)

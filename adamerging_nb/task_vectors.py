@@ -11,6 +11,7 @@ import matplotlib.pyplot as plt
 import torch
 
 from .core import check_finite
+from .zoo import evaluate
 
 # %% auto #0
 __all__ = ['float_keys', 'check_same_layout', 'task_vector', 'task_vectors', 'tv_add', 'tv_sub', 'tv_scale', 'tv_neg', 'tv_sum',
@@ -194,7 +195,6 @@ def negate_task(pretrained: Mapping[str, torch.Tensor], tv: Mapping[str, torch.T
 # %% ../nbs/02_task_vectors.ipynb #cb72a9c7
 def own_task_row(zoo, state_for, split: str = "test", **eval_kwargs) -> dict[str, float]:
     "Accuracy of `state_for(t)` on task `t` alone, for every task, plus 'avg' (`eval_kwargs` go to `evaluate`)."
-    from adamerging_nb.zoo import evaluate
     row = {t: evaluate(state_for(t), zoo, split=split, tasks=[t], **eval_kwargs)[t] for t in zoo.task_names}
     return row | {"avg": sum(row.values()) / len(row)}
 
@@ -204,11 +204,9 @@ def individual_row(zoo, split: str = "test", **eval_kwargs) -> dict[str, float]:
 
 def baseline_rows(zoo, split: str = "test") -> dict[str, dict[str, float]]:
     "Rows `Pretrained` (zero-shot $\\theta_0$) and `Individual` (each fine-tuned model on its own task) of the results table."
-    from adamerging_nb.zoo import evaluate
     return {"Pretrained": evaluate(zoo.pretrained, zoo, split=split), "Individual": individual_row(zoo, split)}
 
 def negation_rows(zoo, lam: float = 1.0, split: str = "test") -> dict[str, dict[str, float]]:
     "One row per task $t$: accuracies of $\\theta_0 - \\lambda\\tau_t$ on every task (the diagonal is the forgotten task)."
-    from adamerging_nb.zoo import evaluate
     tvs = task_vectors(zoo.finetuned, zoo.pretrained)
     return {f"forget {t}": evaluate(negate_task(zoo.pretrained, tvs[t], lam), zoo, split=split) for t in zoo.task_names}

@@ -17,9 +17,10 @@ from torch.func import functional_call
 
 from .core import (get_device, seed_everything, progress, save_safetensors, load_safetensors,
                                 safetensors_metadata, check_finite, cache_dir, config_hash, shared_results)
-from .entropy import entropy_from_logits
+from .entropy import entropy_from_logits, prediction_stats, task_means
 from .task_vectors import float_keys, check_same_layout, task_vector, task_vectors
 from .ties import ties_task_vectors, ties_stacked_
+from .zoo import evaluate
 
 # %% auto #0
 __all__ = ['OPEN_CLIP_TEXT_ROWS', 'ADAMERGING_DEFAULTS', 'StackedTaskVectors', 'stack_task_vectors', 'expand_coefficients',
@@ -445,7 +446,6 @@ def plot_trajectories(result: AdaMergingResult, title: str = "task-wise AdaMergi
 # %% ../nbs/06_taskwise.ipynb #aba5233d
 def reference_rows(zoo, lam: float = 0.3) -> dict[str, dict]:
     "Rows `Pretrained` (zero-shot), `Task arithmetic` (λ = `lam`) and `TIES` (top 20%, dis-sum, `lam`) for `results_table`."
-    from adamerging_nb.zoo import evaluate
     T = len(zoo.task_names)
     return {"Pretrained": evaluate(zoo.pretrained, zoo),
             "Task arithmetic" + ("" if lam == 0.3 else f" ({lam})"): evaluate(merged_state(zoo, torch.full((T,), lam)), zoo),
@@ -489,7 +489,6 @@ def load_run(zoo, path, plus: bool = False) -> AdaMergingResult:
 
 def adamerging_row_job(zoo, layerwise: bool, plus: bool = False, **kwargs) -> tuple[Path, callable]:
     "`(row path, compute)` for `shared_results`: run AdaMerging, save the run, return its test row."
-    from adamerging_nb.zoo import evaluate
     config = _run_config(layerwise, plus, kwargs)
     def compute():
         result = adamerging(zoo, layerwise=layerwise, plus=plus, **{k: v for k, v in config.items() if k not in ("layerwise", "plus")})
@@ -560,7 +559,6 @@ def check_adamerging_run(zoo, result: AdaMergingResult, plus: bool = False, init
 def entropy_along_line(zoo, lams=(0, 0.1, 0.2, 0.3, 0.5, 0.7, 1.0), n_unlabeled: int = 256, plus: bool = False,
                        seed: int = 0) -> dict[str, np.ndarray]:
     "Average test accuracy and AdaMerging's objective (mean entropy on `n_unlabeled` test images per task) along θ0 + λ Σ τ_t."
-    from adamerging_nb.zoo import evaluate
     names = list(zoo.task_names); T = len(names)
     images = adaptation_images(zoo, names, n_unlabeled, seed)
     stacked = stack_task_vectors(zoo_task_vectors(zoo, names, plus=plus))     # once, not once per λ
@@ -586,7 +584,6 @@ def plot_entropy_along_line(lines: dict[str, dict], title: str = "along θ0 + λ
 def coefficient_sensitivity(zoo, base: float = 0.3, delta: float = 0.2, split: str = "test",
                             plus: bool = False) -> dict[str, dict[str, float]]:
     "Raise each task's coefficient alone from `base` to `base + delta`: the change of the summed mean entropy and of the average (and own-task) accuracy."
-    from adamerging_nb.entropy import prediction_stats, task_means
     names = list(zoo.task_names); T = len(names)
     def per_task(coefficients): return task_means(prediction_stats(zoo, merged_state(zoo, coefficients, plus=plus), split))
     h0, a0 = per_task(torch.full((T,), base))

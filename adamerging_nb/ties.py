@@ -12,6 +12,7 @@ import torch
 
 from .task_vectors import _tv_list, apply_task_vector, flatten_tv, own_task_row, task_vectors, unflatten_tv
 from .arithmetic import best_value, plot_sweep, sweep
+from .zoo import evaluate
 
 # %% auto #0
 __all__ = ['MERGES', 'KS', 'TIES_LAMBDAS', 'topk_threshold', 'trim', 'elect_sign', 'ties_stacked_', 'ties_task_vectors',
@@ -151,7 +152,6 @@ TIES_LAMBDAS = {"dis-sum": (0.1, 0.2, 0.3, 0.5), "dis-mean": (0.3, 0.5, 0.7, 1.0
 def ties_grid(zoo, ks: Sequence[float] = KS, lambdas: Sequence[float] | None = None, merge: str = "dis-sum",
               split: str = "val") -> dict[float, dict[float, dict]]:
     "`{k: {λ: accuracies on split}}` of TIES merges of `zoo` (`lambdas` default: `TIES_LAMBDAS[merge]`)."
-    from adamerging_nb.zoo import evaluate
     lambdas = TIES_LAMBDAS[merge] if lambdas is None else lambdas
     tvs = task_vectors(zoo.finetuned, zoo.pretrained)
     grid = {}
@@ -189,7 +189,6 @@ def plot_ties_grid(grid: Mapping[float, Mapping[float, Mapping]], chosen: tuple[
 def ties_rows(zoo, ks: Sequence[float] = KS, lambdas: Mapping[str, Sequence[float]] = TIES_LAMBDAS, split: str = "val",
               chosen: Mapping[str, tuple[float, float]] | None = None, verbose: bool = True) -> dict[str, dict[str, float]]:
     "Test-split rows `TIES` (official: k=0.2, dis-sum, λ=0.3) and `TIES (dis-sum)` / `TIES (dis-mean)` with (k, λ) chosen on `split` (or taken from `chosen`, `{merge: (k, λ)}`)."
-    from adamerging_nb.zoo import evaluate
     tvs = task_vectors(zoo.finetuned, zoo.pretrained)
     rows = {"TIES": evaluate(ties_merging(zoo.pretrained, tvs, k=0.2, lam=0.3, merge="dis-sum"), zoo, split="test")}
     for merge in MERGES:

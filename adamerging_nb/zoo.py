@@ -4,7 +4,7 @@
 
 # %% ../nbs/01_zoo.ipynb #c334411e
 from __future__ import annotations
-import hashlib, json, logging, math, os, shutil, tempfile, functools
+import functools, hashlib, importlib, json, logging, math, os, shutil, tempfile
 from dataclasses import dataclass, field, asdict
 from pathlib import Path
 from typing import Callable
@@ -24,15 +24,16 @@ from .core import (get_device, seed_everything, cache_dir, progress, atomic_path
 # %% auto #0
 __all__ = ['TINY_CLIP', 'TINY_CLIP_CONFIG', 'SIZE', 'IMAGE_SIZE', 'SHAPES', 'TEXTURES', 'COUNTS', 'LETTERS', 'POSITIONS',
            'SCENES', 'ICONS', 'CHESS_PIECES', 'TASK_SPECS', 'TASK_NAMES', 'WHAT_TASKS', 'FIRST_TASKS', 'CLIP_MEAN',
-           'CLIP_STD', 'SHIPPED_SEEDS', 'ZOO_DATA', 'tiny_clip_name', 'register_tiny_clip', 'create_tiny_clip',
-           'tiny_tokenizer', 'glyph_mask', 'random_colour', 'background', 'paint', 'finish', 'shrink', 'sklearn_digits',
-           'render_digit', 'house_number', 'shape_mask', 'sign', 'texture', 'counting', 'letter', 'position', 'scene',
-           'pictogram', 'icon', 'chess_piece', 'TaskSpec', 'task_specs', 'preprocess', 'TaskData', 'digit_pools',
-           'make_task_data', 'pretraining_corpus', 'clip_loss', 'pretrain', 'zero_shot_heads', 'classify', 'finetune',
-           'Zoo', 'predict_logits', 'TinyZooConfig', 'long_pretraining_config', 'what_only_config', 'first_zoo_config',
-           'render_task_data', 'build_tiny_zoo', 'save_zoo', 'read_zoo', 'shipped_zoo_dir', 'task_data_digests',
-           'used_token_ids', 'ship_zoo', 'check_shipped_files', 'read_shipped_zoo', 'shipped_zoo_path', 'load_zoo',
-           'ship_tiny_zoos', 'evaluation_key', 'evaluate', 'results_table', 'plot_results']
+           'CLIP_STD', 'SHIPPED_SEEDS', 'ZOO_DATA', 'ZOO_LOADERS', 'tiny_clip_name', 'register_tiny_clip',
+           'create_tiny_clip', 'tiny_tokenizer', 'glyph_mask', 'random_colour', 'background', 'paint', 'finish',
+           'shrink', 'sklearn_digits', 'render_digit', 'house_number', 'shape_mask', 'sign', 'texture', 'counting',
+           'letter', 'position', 'scene', 'pictogram', 'icon', 'chess_piece', 'TaskSpec', 'task_specs', 'preprocess',
+           'TaskData', 'digit_pools', 'make_task_data', 'pretraining_corpus', 'clip_loss', 'pretrain',
+           'zero_shot_heads', 'classify', 'finetune', 'Zoo', 'predict_logits', 'TinyZooConfig',
+           'long_pretraining_config', 'what_only_config', 'first_zoo_config', 'render_task_data', 'build_tiny_zoo',
+           'save_zoo', 'read_zoo', 'shipped_zoo_dir', 'task_data_digests', 'used_token_ids', 'ship_zoo',
+           'check_shipped_files', 'read_shipped_zoo', 'shipped_zoo_path', 'load_zoo', 'ship_tiny_zoos',
+           'evaluation_key', 'evaluate', 'results_table', 'plot_results']
 
 # %% ../nbs/01_zoo.ipynb #5d9f1225
 TINY_CLIP = "adamerging-tiny-vit"
@@ -682,13 +683,15 @@ def shipped_zoo_path(config: TinyZooConfig, root=None) -> Path | None:
     return path
 
 # %% ../nbs/01_zoo.ipynb #5e627ac6
+ZOO_LOADERS = {"vit-b-32": "adamerging_nb.real:load_real_zoo"}    # name -> "module:function" of the other zoos
+
 def load_zoo(name: str | None = None, seed: int = 0, rebuild: bool = False, config: TinyZooConfig | None = None,
              shipped: bool = True, **real_kwargs) -> Zoo:
     "The zoo `name` ('tiny' or 'vit-b-32'; default `$ADAMERGING_ZOO` or 'tiny'): shipped files if they match, else built once and cached."
     name = normalize_zoo(name) if name is not None else normalize_zoo(os.environ.get("ADAMERGING_ZOO") or "tiny")
-    if name == "vit-b-32":
-        from adamerging_nb.real import load_real_zoo
-        return load_real_zoo(**real_kwargs)
+    if name in ZOO_LOADERS:                   # a zoo from a module above this one, found by name
+        module, function = ZOO_LOADERS[name].split(":")
+        return getattr(importlib.import_module(module), function)(**real_kwargs)
     cfg = config or TinyZooConfig(seed=seed)
     ship = shipped_zoo_path(cfg) if shipped and not rebuild else None
     if ship is not None: return read_shipped_zoo(ship)
