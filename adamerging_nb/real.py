@@ -10,10 +10,9 @@ import open_clip
 from .checkpoints import load_visual_state_dict, download_hf_checkpoint, CheckpointError
 from .core import Timer, get_device
 from .zoo import Zoo, evaluate
-from .task_vectors import apply_task_vector, individual_row, float_keys
-from .arithmetic import weight_average, task_arithmetic
-from .ties import disjoint_merge
-from . import taskwise, layerwise
+from .task_vectors import float_keys
+from . import taskwise
+from .methods import TABLE_METHODS, get_method
 
 # %% auto #0
 __all__ = ['PAPER_VIT_B32', 'EIGHT_TASKS', 'HF_DATASETS', 'HF_MODELS', 'TEMPLATES', 'CLASSNAME_OVERRIDES', 'PUBLISHED',
@@ -269,9 +268,9 @@ def download_sizes(tasks=EIGHT_TASKS, split: str = "test") -> dict[str, dict[str
             for t in tasks}
 
 # %% ../nbs/09_vit_b32.ipynb #12f73ef2
-import ast, json
+import ast
 import adamerging_nb
-from .core import file_sha256, save_json, load_json, safetensors_metadata
+from .core import file_sha256, save_json, safetensors_metadata
 from .taskwise import coefficients_from_published, save_coefficients, load_coefficients, published_row_names
 
 PUBLISHED = Path(adamerging_nb.__file__).parent / "published"     # package data: the official learned coefficients
@@ -357,31 +356,27 @@ def paper_table(zoo, *, steps: int = 500, batch_size: int = 16, n_unlabeled: int
     def acc(state, tasks=None):
         return evaluate(state, zoo, split=split, tasks=tasks, batch_size=eval_batch_size, device=device)
     rows, adapted = {}, {}
+    def adapted_row(name, flags):
+        res = taskwise.adamerging(zoo, **flags, steps=steps, batch_size=batch_size, n_unlabeled=n_unlabeled, init=init,
+                                  lr=lr, device=device, seed=seed, amp=amp, chunks=chunks)
+        adapted[name] = dataclasses.replace(res, state={})     # coefficients and history; the weights are dropped
+        return acc(res.state)
     def row(name, compute):
         with Timer() as t: rows[name] = compute()
         if verbose: print(f"{name}: avg {rows[name]['avg']:.1f}% ({t.seconds:.0f}s)", flush=True)
         if on_row is not None: on_row(name, rows[name], t.seconds)
-    row("Pretrained", lambda: acc(zoo.pretrained))
-    row("Individual", lambda: individual_row(zoo, split, batch_size=eval_batch_size, device=device))
-    row("Weight averaging", lambda: acc(weight_average(zoo.finetuned)))
-    # one stacked copy of the task vectors at a time (2.8 GB for ViT-B/32): raw for TA, TIES-processed for TIES
-    row("Task arithmetic", lambda: acc(task_arithmetic(zoo.pretrained, taskwise.zoo_task_vectors(zoo), lam=lam)))
-    ties = lambda: disjoint_merge(taskwise.zoo_task_vectors(zoo, plus=True, k=k))                    # dis-sum
-    row("TIES", lambda: acc(apply_task_vector(zoo.pretrained, ties(), lam)))
-    for kind, module in (("Task-wise", taskwise), ("Layer-wise", layerwise)):
-        for plus in (False, True):
-            name = f"{kind} AdaMerging{'++' if plus else ''}"
-            def adapted_row():
-                res = module.adapt(zoo, steps=steps, batch_size=batch_size, n_unlabeled=n_unlabeled, plus=plus,
-                                   init=init, lr=lr, device=device, seed=seed, amp=amp,
-                                   chunks=chunks)
-                adapted[name] = dataclasses.replace(res, state={})
-                return acc(res.state)
-            row(name, adapted_row)
+    for name in TABLE_METHODS:                # the registry's rows, in the paper's order
+        method = get_method(name)
+        flags = getattr(method.fn, "adamerging", None)
+        settings = {h: v for h, v in dict(lam=lam, k=k).items() if h in method.defaults}
+        if flags is None: row(name, lambda: method(zoo, **settings).row(zoo, split, batch_size=eval_batch_size,
+                                                                          device=device))
+        else: row(name, lambda: adapted_row(name, flags))
     if published:                            # the official repository's learned coefficients, as their own rows
-        for method, name in PUBLISHED_METHODS.items():
-            c = published_for(zoo, method)
-            row(f"{name} (published)", lambda: acc(taskwise.merged_state(zoo, c, plus=method.endswith("pp"))))
+        for published_name, name in PUBLISHED_METHODS.items():
+            c = published_for(zoo, published_name)
+            plus = published_name.endswith("pp")
+            row(f"{name} (published)", lambda: acc(taskwise.merged_state(zoo, c, plus=plus)))
     return rows, adapted
 
 def compare_with_paper(rows: dict, paper: dict = PAPER_VIT_B32, show: bool = True) -> str:
