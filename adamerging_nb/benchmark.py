@@ -9,6 +9,7 @@ from pathlib import Path
 
 import torch
 import torch.nn.functional as F
+from safetensors.torch import save_file
 
 from .core import get_device, seed_everything, save_json, load_json
 from .entropy import entropy_from_logits
@@ -77,6 +78,10 @@ class PeakRSS:
         return self
     def __exit__(self, *exc):
         self._stop.set(); self._thread.join(); return False
+    def take(self) -> int:
+        "The resident memory's peak (bytes, absolute) since entering or the last `take`; then start a new window."
+        peak, self.peak_bytes = self.start + self.peak_bytes, self.rss() - self.start
+        return peak
 
 def _sync(device):
     if device.type == "cuda": torch.cuda.synchronize(device)
@@ -236,7 +241,6 @@ class RandomRealTask:
 def random_real_zoo(clip, tokenizer, checkpoint_dir, tasks=EIGHT_TASKS, n_images: int = 16, image_size: int = 224,
                     seed: int = 0):
     "A zoo built by `real.build_zoo` from random fine-tuned towers saved as safetensors files in `checkpoint_dir`."
-    from safetensors.torch import save_file
     g = seed_everything(seed)
     theta0, ckpts = clip.visual.state_dict(), {}
     for t in tasks:
@@ -248,16 +252,11 @@ def random_real_zoo(clip, tokenizer, checkpoint_dir, tasks=EIGHT_TASKS, n_images
 
 def paper_table_memory(zoo, **table_kwargs) -> dict:
     "Peak resident memory of the whole process (GiB) while `paper_table` computes each row of `zoo`, and seconds."
-    peak, rows, stop = [PeakRSS.rss()], {}, threading.Event()
-    def sample():
-        while not stop.is_set(): peak[0] = max(peak[0], PeakRSS.rss()); time.sleep(0.005)
-    def on_row(name, row, seconds):
-        rows[name] = {"peak_gib": peak[0] / 2**30, "seconds": seconds}; peak[0] = PeakRSS.rss()
-    start, thread = PeakRSS.rss(), threading.Thread(target=sample, daemon=True)
-    thread.start()
-    try: paper_table(zoo, on_row=on_row, verbose=False, **table_kwargs)
-    finally: stop.set(); thread.join()
-    return {"start_gib": start / 2**30, "peak_gib": max(r["peak_gib"] for r in rows.values()), "rows": rows}
+    rows = {}
+    with PeakRSS(interval=0.005) as memory:
+        def on_row(name, row, seconds): rows[name] = {"peak_gib": memory.take() / 2**30, "seconds": seconds}
+        paper_table(zoo, on_row=on_row, verbose=False, **table_kwargs)
+    return {"start_gib": memory.start / 2**30, "peak_gib": max(r["peak_gib"] for r in rows.values()), "rows": rows}
 
 def paper_table_memory_main(steps: int = 2, batch_size: int = 16, n_images: int = 16, json_path=None) -> dict:
     "`adamerging bench --paper-table`: `paper_table_memory` on a random ViT-B-32 zoo of 8 tasks (CPU), printed."

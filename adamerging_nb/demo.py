@@ -144,28 +144,29 @@ def ship_command(seeds=SHIPPED_SEEDS, rebuild: bool = False, compare: bool = Fal
         print(f"wrote {save_json(record, ZOO_DATA / 'shipped_vs_full.json')}")
     return paths
 
-def table_record(rows_by_seed: dict, methods: list[str], command: str) -> str:
-    "The 3-seed table and the ordering as markdown, under a line naming the command, date, torch and machine."
+def table_record(rows_by_seed: dict, pairs: list[tuple[str, str]], command: str) -> str:
+    "The table over seeds and the ordering `pairs` as markdown, under a line naming the command, date, torch, machine."
     seeds = list(rows_by_seed)
     where = torch.cuda.get_device_name() if torch.cuda.is_available() else f"a {os.cpu_count()}-core CPU"
     lines = io.StringIO()
-    with contextlib.redirect_stdout(lines): ordering_gaps(rows_by_seed, [(a, b) for a, b in PAPER_ORDERING
-                                                                         if a in methods and b in methods])
+    with contextlib.redirect_stdout(lines): ordering_gaps(rows_by_seed, pairs)
     return (f"Printed by `{command}` (seeds {' '.join(map(str, seeds))}; test accuracy %, mean over the seeds; "
             f"run on {time.strftime('%Y-%m-%d')} with torch {torch.__version__.split('+')[0]} on {where}):\n\n"
             + summary_table(rows_by_seed, PAPER_VIT_B32, show=False) + "\n\n```\n" + lines.getvalue() + "```\n")
 
 def table_command(seeds=SHIPPED_SEEDS, zoo: str | None = None, methods=None, out=None) -> dict:
     "`adamerging table`: `methods` (default: the paper's table) over `seeds` beside the paper's; `out`: save it (markdown)."
-    methods = TABLE_METHODS if methods is None else methods
-    names = [get_method(m).name for m in methods]
-    rows_by_seed = parallel_table(zoo, seeds, methods)
+    specs = TABLE_METHODS if methods is None else methods
+    names = [get_method(m).name for m in specs]
+    rows_by_seed = parallel_table(zoo, seeds, specs)
     print(f"\nmean over seeds {', '.join(map(str, seeds))} (test accuracy %):")
     summary_table(rows_by_seed, PAPER_VIT_B32)
     pairs = [(a, b) for a, b in PAPER_ORDERING if a in names and b in names]
     if pairs: print(); ordering_gaps(rows_by_seed, pairs)
     if out is not None:
-        command = "adamerging table" + (f" --out {out}" if Path(out).name else "")
-        with atomic_path(out) as tmp: Path(tmp).write_text(table_record(rows_by_seed, names, command))
+        options = ([f"--zoo {zoo}"] * (zoo is not None) + [f"--methods {','.join(methods)}"] * (methods is not None)
+                   + [f"--seeds {' '.join(map(str, seeds))}"] * (list(seeds) != list(SHIPPED_SEEDS)))
+        command = " ".join(["adamerging table", *options, f"--out {out}"])
+        with atomic_path(out) as tmp: Path(tmp).write_text(table_record(rows_by_seed, pairs, command))
         print(f"\nwrote {out}")
     return rows_by_seed

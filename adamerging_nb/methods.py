@@ -63,6 +63,10 @@ class Method:
         result = check_result(self.name, self.fn(zoo, **kwargs), zoo)
         return dataclasses.replace(result, seconds=time.perf_counter() - start)
 
+    def settings(self, given: dict | None = None) -> dict:
+        "Its defaults, updated by the entries of `given` that name its hyperparameters (the rest are for others)."
+        return self.defaults | {k: v for k, v in (given or {}).items() if k in self.defaults}
+
     @property
     def source(self) -> str: return f"{self.fn.__module__}.{self.fn.__qualname__}"
 
@@ -209,7 +213,7 @@ def _slug(name: str) -> str: return re.sub(r"[^a-z0-9+]+", "-", name.lower()).st
 def method_job(zoo, spec, settings: dict | None = None, split: str = "test") -> tuple[str, Path, Callable[[], dict]]:
     "`(row name, cache path, compute)` of one method on `zoo`: `settings` override the defaults that they name."
     method = get_method(spec)
-    hyper = method.defaults | {k: v for k, v in (settings or {}).items() if k in method.defaults}
+    hyper = method.settings(settings)
     config = {"method": method.name, "function": method.source, "hyperparameters": hyper, "split": split}
     path = results_path(zoo, "row-" + _slug(method.name), config)
     return method.name, path, lambda: method(zoo, **hyper).row(zoo, split)

@@ -234,12 +234,14 @@ def build_zoo(model, tasks: dict, checkpoints: dict, tokenizer, name: str = "rea
     # θ0 shares the model's own tensors (no copy): nothing here writes to them, merges are functional
     theta0 = {k: v.detach().float().cpu() for k, v in model.visual.state_dict().items()}
     towers = CheckpointTowers({t: checkpoints[t] for t in tasks}, theta0)
-    for t in tasks: towers[t]                  # read every checkpoint once now: a bad one fails here, by name
-    finetuned = {t: towers[t] for t in tasks} if in_memory else towers
+    if in_memory: finetuned = {t: towers[t] for t in tasks}      # reading every checkpoint is also its check
+    else:
+        for t in tasks: towers[t]             # read each once now, one at a time: a bad one fails here, by name
+        finetuned = towers
     heads = zero_shot_heads(model, tokenizer, tasks, device)
     model = model.cpu()
     return (zoo_cls or Zoo)(name=name, seed=seed, model=model, pretrained=theta0, finetuned=finetuned, heads=heads,
-                                   logit_scale=float(model.logit_scale.detach().exp()), tasks=dict(tasks))
+                            logit_scale=float(model.logit_scale.detach().exp()), tasks=dict(tasks))
 
 # %% ../nbs/09_vit_b32.ipynb #8a6191bf
 def load_real_zoo(model: str = "ViT-B-32", pretrained: str = "openai", tasks=EIGHT_TASKS, source: str = "hf",
@@ -368,7 +370,7 @@ def paper_table(zoo, *, steps: int = 500, batch_size: int = 16, n_unlabeled: int
     for name in TABLE_METHODS:                # the registry's rows, in the paper's order
         method = get_method(name)
         flags = getattr(method.fn, "adamerging", None)
-        settings = {h: v for h, v in dict(lam=lam, k=k).items() if h in method.defaults}
+        settings = method.settings(dict(lam=lam, k=k))
         if flags is None: row(name, lambda: method(zoo, **settings).row(zoo, split, batch_size=eval_batch_size,
                                                                           device=device))
         else: row(name, lambda: adapted_row(name, flags))

@@ -31,23 +31,31 @@ def topk_threshold(magnitudes: torch.Tensor, k: float) -> torch.Tensor:
     n_keep = max(1, math.ceil(_check_k(k) * d))
     return magnitudes.float().kthvalue(d - n_keep + 1).values
 
+def _trim_tensor(v: torch.Tensor, threshold, k: float) -> torch.Tensor:
+    "One tensor of `trim`: entries below the threshold (its own top-`k` threshold if None) set to zero."
+    if threshold is None: threshold = topk_threshold(v.abs().reshape(-1), k)
+    return torch.where(v.abs() >= threshold, v, 0)
+
 def trim(tv: Mapping[str, torch.Tensor], k: float = 0.2, scope: str = "global") -> dict[str, torch.Tensor]:
     "Keep the top `k` fraction of entries of `tv` by magnitude, over the whole flattened vector (`scope='global'`, as the official TIES code) or per tensor (`'tensor'`); zero the rest."
     _check_k(k)
     if scope == "global":
         flat, spec = flatten_tv(tv)
-        return unflatten_tv(torch.where(flat.abs() >= topk_threshold(flat.abs(), k), flat, 0), spec)
-    if scope == "tensor":
-        return {key: torch.where(v.abs() >= topk_threshold(v.abs().reshape(-1), k), v, 0) for key, v in tv.items()}
+        return unflatten_tv(_trim_tensor(flat, topk_threshold(flat.abs(), k), k), spec)
+    if scope == "tensor": return {key: _trim_tensor(v, None, k) for key, v in tv.items()}
     raise ValueError(f"scope must be 'global' or 'tensor', got {scope!r}")
 
 # %% ../nbs/04_ties.ipynb #f5b6ec43
+def _mass_sign(xs: list[torch.Tensor]) -> torch.Tensor:
+    "Sign of the sum of `xs`, added in task order."
+    mass = xs[0]
+    for x in xs[1:]: mass = mass + x
+    return torch.sign(mass)
+
 def elect_sign(trimmed: Mapping | Sequence) -> dict[str, torch.Tensor]:
     r"$\gamma = \operatorname{sgn}(\sum_t \hat\tau_t)$ per entry; exact zeros get the majority sign of the whole vector."
     total = _tv_list(trimmed, "trimmed task vectors")
-    mass = dict(total[0])
-    for tv in total[1:]: mass = {k: mass[k] + tv[k] for k in mass}
-    signs = {k: torch.sign(v) for k, v in mass.items()}
+    signs = {k: _mass_sign([tv[k] for tv in total]) for k in total[0]}
     majority = torch.sign(sum(s.double().sum() for s in signs.values()))
     return {k: torch.where(s == 0, majority.to(s.dtype), s) for k, s in signs.items()}
 
@@ -66,17 +74,6 @@ def _stacked_thresholds(stacked: dict[str, torch.Tensor], k: float, scope: str) 
     if scope != "global": raise ValueError(f"scope must be 'global' or 'tensor', got {scope!r}")
     n_tasks = len(next(iter(stacked.values())))
     return [topk_threshold(flatten_tv({key: v[i] for key, v in stacked.items()})[0].abs(), k) for i in range(n_tasks)]
-
-def _trim_tensor(v: torch.Tensor, threshold, k: float) -> torch.Tensor:
-    "One tensor of `trim`: entries below the threshold (its own top-`k` threshold if None) set to zero."
-    if threshold is None: threshold = topk_threshold(v.abs().reshape(-1), k)
-    return torch.where(v.abs() >= threshold, v, 0)
-
-def _mass_sign(xs: list[torch.Tensor]) -> torch.Tensor:
-    "Sign of the sum of `xs`, added in task order (as `elect_sign` does)."
-    mass = xs[0]
-    for x in xs[1:]: mass = mass + x
-    return torch.sign(mass)
 
 def ties_stacked_(stacked: dict[str, torch.Tensor], k: float = 0.2, scope: str = "global") -> dict[str, torch.Tensor]:
     "TIES-process task vectors stacked as `{key: (T, ...)}` in place, tensor by tensor (what `ties_task_vectors` computes)."
