@@ -273,7 +273,7 @@ def download_sizes(tasks=EIGHT_TASKS, split: str = "test") -> dict[str, dict[str
 import ast
 import adamerging_nb
 from .core import file_sha256, save_json, safetensors_metadata
-from .taskwise import coefficients_from_published, save_coefficients, load_coefficients, published_row_names
+from .coefficients import coefficients_from_published, save_coefficients, load_coefficients, published_row_names
 
 PUBLISHED = Path(adamerging_nb.__file__).parent / "published"     # package data: the official learned coefficients
 PUBLISHED_METHODS = {"tw_adamerging": "Task-wise AdaMerging", "tw_adamergingpp": "Task-wise AdaMerging++",
