@@ -4,36 +4,33 @@
 
 # %% ../nbs/01_zoo.ipynb #c334411e
 from __future__ import annotations
-import functools, hashlib, importlib, json, logging, math, os, shutil, tempfile
+import hashlib, importlib, json, logging, os, shutil, tempfile
 from dataclasses import dataclass, field, asdict
 from pathlib import Path
-from typing import Callable
 
 import numpy as np
 import torch
 import torch.nn.functional as F
 import open_clip
 import adamerging_nb
-from PIL import Image, ImageDraw, ImageFont
-from torch.func import functional_call
 
-from .core import (get_device, seed_everything, cache_dir, progress, atomic_path, save_safetensors,
-                                load_safetensors, save_json, load_json, config_hash, check_finite, normalize_zoo, ZOOS, Timer,
-                                file_sha256)
+from .core import (get_device, seed_everything, cache_dir, progress, save_safetensors, load_safetensors,
+                                save_json, load_json, config_hash, normalize_zoo, Timer, file_sha256)
+from .synthetic import (IMAGE_SIZE, TASK_SPECS, TASK_NAMES, FIRST_TASKS, TaskData, task_specs, preprocess,
+                                     make_task_data, digit_pools, _render_many)
+from .evaluation import classify, predict_logits, evaluate, results_table, plot_results
+# the zoo's public face: the tasks' data and the evaluation harness are importable from here too
+_all_ = ["TaskData", "TASK_NAMES", "task_specs", "preprocess", "classify", "predict_logits", "evaluate",
+         "results_table", "plot_results"]
 
 # %% auto #0
-__all__ = ['TINY_CLIP', 'TINY_CLIP_CONFIG', 'SIZE', 'IMAGE_SIZE', 'SHAPES', 'TEXTURES', 'COUNTS', 'LETTERS', 'POSITIONS',
-           'SCENES', 'ICONS', 'CHESS_PIECES', 'TASK_SPECS', 'TASK_NAMES', 'WHAT_TASKS', 'FIRST_TASKS', 'CLIP_MEAN',
-           'CLIP_STD', 'SHIPPED_SEEDS', 'ZOO_DATA', 'ZOO_LOADERS', 'tiny_clip_name', 'register_tiny_clip',
-           'create_tiny_clip', 'tiny_tokenizer', 'glyph_mask', 'random_colour', 'background', 'paint', 'finish',
-           'shrink', 'sklearn_digits', 'render_digit', 'house_number', 'shape_mask', 'sign', 'texture', 'counting',
-           'letter', 'position', 'scene', 'pictogram', 'icon', 'chess_piece', 'TaskSpec', 'task_specs', 'preprocess',
-           'TaskData', 'digit_pools', 'make_task_data', 'pretraining_corpus', 'clip_loss', 'pretrain',
-           'zero_shot_heads', 'classify', 'finetune', 'Zoo', 'predict_logits', 'TinyZooConfig',
-           'long_pretraining_config', 'what_only_config', 'first_zoo_config', 'render_task_data', 'build_tiny_zoo',
-           'save_zoo', 'read_zoo', 'shipped_zoo_dir', 'task_data_digests', 'used_token_ids', 'ship_zoo',
-           'check_shipped_files', 'read_shipped_zoo', 'shipped_zoo_path', 'load_zoo', 'ship_tiny_zoos',
-           'evaluation_key', 'evaluate', 'results_table', 'plot_results']
+__all__ = ['TINY_CLIP', 'TINY_CLIP_CONFIG', 'SHIPPED_SEEDS', 'ZOO_DATA', 'ZOO_LOADERS', 'tiny_clip_name', 'register_tiny_clip',
+           'create_tiny_clip', 'tiny_tokenizer', 'pretraining_corpus', 'clip_loss', 'pretrain', 'zero_shot_heads',
+           'finetune', 'Zoo', 'TinyZooConfig', 'long_pretraining_config', 'what_only_config', 'first_zoo_config',
+           'render_task_data', 'build_tiny_zoo', 'save_zoo', 'read_zoo', 'shipped_zoo_dir', 'task_data_digests',
+           'used_token_ids', 'ship_zoo', 'check_shipped_files', 'read_shipped_zoo', 'shipped_zoo_path', 'load_zoo',
+           'ship_tiny_zoos', 'TaskData', 'TASK_NAMES', 'task_specs', 'preprocess', 'classify', 'predict_logits',
+           'evaluate', 'results_table', 'plot_results']
 
 # %% ../nbs/01_zoo.ipynb #5d9f1225
 TINY_CLIP = "adamerging-tiny-vit"
@@ -65,309 +62,6 @@ def create_tiny_clip(seed: int = 0, config: dict = TINY_CLIP_CONFIG) -> torch.nn
 def tiny_tokenizer(config: dict = TINY_CLIP_CONFIG):
     "open_clip's BPE tokenizer with the tiny model's context length."
     return open_clip.get_tokenizer(register_tiny_clip(config))
-
-# %% ../nbs/01_zoo.ipynb #b9aa45d2
-SIZE = 32                                                     # tasks are drawn at 32x32 ...
-IMAGE_SIZE = TINY_CLIP_CONFIG["vision_cfg"]["image_size"]     # ... and shrunk to what the model sees (16x16)
-_FONT_DIR = Path(__import__("matplotlib").get_data_path()) / "fonts" / "ttf"
-_FONTS = ["DejaVuSans.ttf", "DejaVuSans-Bold.ttf", "DejaVuSerif.ttf", "DejaVuSansMono.ttf", "DejaVuSerif-Bold.ttf"]
-
-@functools.lru_cache(maxsize=None)
-def _font(name: str, size: int): return ImageFont.truetype(str(_FONT_DIR / name), size)
-
-def glyph_mask(ch: str, rng: np.random.Generator, size_range=(18, 24), rotate: float = 0.0) -> np.ndarray:
-    "A character rendered as a float mask in [0,1] of shape (SIZE, SIZE), random font/size, small offset."
-    font = _font(_FONTS[rng.integers(len(_FONTS))], int(rng.integers(*size_range)))
-    im = Image.new("L", (SIZE, SIZE), 0); draw = ImageDraw.Draw(im)
-    l, t, r, b = draw.textbbox((0, 0), ch, font=font)
-    x = (SIZE - (r - l)) / 2 - l + rng.uniform(-2, 2); y = (SIZE - (b - t)) / 2 - t + rng.uniform(-2, 2)
-    draw.text((x, y), ch, fill=255, font=font)
-    if rotate: im = im.rotate(rotate, resample=Image.BILINEAR)
-    return np.asarray(im, np.float32) / 255
-
-def random_colour(rng: np.random.Generator, away_from=None) -> np.ndarray:
-    "A random RGB colour, at L1 distance > 200 from `away_from` so that it stays visible."
-    while True:
-        c = rng.integers(0, 256, 3).astype(np.float32)
-        if away_from is None or np.abs(c - away_from).sum() > 200: return c
-
-def background(rng: np.random.Generator, clutter: float) -> np.ndarray:
-    "A flat random colour; with `clutter` > 0, blocky colour noise plus random blobs and lines."
-    img = np.ones((SIZE, SIZE, 3), np.float32) * rng.uniform(0, 255, 3).astype(np.float32)
-    if clutter <= 0: return img
-    img += np.kron(rng.normal(0, 40 * clutter, (4, 4, 3)), np.ones((8, 8, 1))).astype(np.float32)
-    im = Image.fromarray(np.clip(img, 0, 255).astype(np.uint8)); draw = ImageDraw.Draw(im)
-    for _ in range(int(rng.integers(0, 1 + 4 * clutter))):
-        x0, y0 = (int(v) for v in rng.integers(-8, SIZE, 2)); w, h = (int(v) for v in rng.integers(3, 14, 2))
-        colour = tuple(int(v) for v in rng.integers(0, 256, 3))
-        (draw.ellipse if rng.random() < .5 else draw.line)([x0, y0, x0 + w, y0 + h], fill=colour)
-    return np.asarray(im, np.float32)
-
-def paint(img: np.ndarray, mask: np.ndarray, colour) -> np.ndarray:
-    "Alpha-blend `colour` into `img` where `mask` is on."
-    return img * (1 - mask[..., None]) + mask[..., None] * np.asarray(colour, np.float32)
-
-def finish(img: np.ndarray, rng: np.random.Generator, noise: float) -> np.ndarray:
-    "Add pixel noise (std `noise` x 255) and convert to uint8."
-    return np.clip(img + rng.normal(0, 255 * noise, img.shape), 0, 255).astype(np.uint8)
-
-def shrink(images_u8: torch.Tensor, size: int = IMAGE_SIZE) -> torch.Tensor:
-    "Anti-aliased downsampling of uint8 (N,3,H,W) images to the model's input size."
-    if images_u8.shape[-1] == size: return images_u8.contiguous()
-    x = F.interpolate(images_u8.float(), size=size, mode="bilinear", antialias=True)
-    return x.round().clamp(0, 255).to(torch.uint8).contiguous()
-
-# %% ../nbs/01_zoo.ipynb #96c4f733
-@functools.lru_cache(maxsize=1)
-def sklearn_digits():
-    "scikit-learn's bundled 8x8 handwritten digits as (images in [0,1], labels)."
-    from sklearn.datasets import load_digits
-    d = load_digits()
-    return (d.images / 16.0).astype(np.float32), d.target.astype(np.int64)
-
-def render_digit(x8: np.ndarray, rng, hard) -> np.ndarray:
-    "An 8x8 handwritten digit, upsampled, white on dark (MNIST-like); hard: size/shift/rotation jitter, noise."
-    sz = int(rng.integers(21, 27)) if hard else 24
-    im = Image.fromarray((x8 * 255).astype(np.uint8)).resize((sz, sz), Image.BILINEAR)
-    if hard: im = im.rotate(rng.uniform(-10, 10), resample=Image.BILINEAR)
-    c0 = (SIZE - sz) // 2
-    ox, oy = np.clip(c0 + rng.integers(-2, 3, 2), 0, SIZE - sz) if hard else (c0, c0)
-    mask = np.zeros((SIZE, SIZE), np.float32); mask[oy:oy + sz, ox:ox + sz] = np.asarray(im, np.float32) / 255
-    img = np.zeros((SIZE, SIZE, 3), np.float32) + (rng.uniform(0, 40) if hard else 0)
-    return finish(paint(img, mask, (255, 255, 255)), rng, 0.05 * hard)
-
-def house_number(c, rng, hard) -> np.ndarray:
-    "A printed digit on a coloured background; hard: clutter and cut-off neighbouring digits (SVHN-like)."
-    img = background(rng, 0.3 if hard else 0.1); fg = random_colour(rng, img.mean((0, 1)))
-    if hard:
-        for dx in (-18, 18):
-            if rng.random() < 0.25:
-                m = np.roll(glyph_mask(str(rng.integers(10)), rng), dx + int(rng.integers(-2, 3)), axis=1)
-                if dx < 0: m[:, SIZE + dx + 8:] = 0
-                else: m[:, :dx - 8] = 0
-                img = paint(img, m, fg)
-    return finish(paint(img, glyph_mask(str(c), rng), fg), rng, 0.04 * hard)
-
-SHAPES = ["circle", "square", "triangle", "diamond", "star", "cross", "hexagon", "ring"]
-
-def shape_mask(name: str, rng, hard, centre=None, radius=None) -> np.ndarray:
-    "A filled shape, drawn at 2x and downsampled (anti-aliased); hard: random rotation, size and offset."
-    im = Image.new("L", (SIZE * 2, SIZE * 2), 0); draw = ImageDraw.Draw(im)
-    r = radius or (rng.uniform(9, 13) if hard else 11) * 2
-    cx, cy = centre if centre is not None else (SIZE + rng.uniform(-6, 6) * hard, SIZE + rng.uniform(-6, 6) * hard)
-    rot = math.radians(rng.uniform(-30, 30) if hard else 0)
-    def polygon(n, rr=r, phase=0.0):
-        return [(cx + rr * math.cos(2 * math.pi * k / n + rot + phase), cy + rr * math.sin(2 * math.pi * k / n + rot + phase)) for k in range(n)]
-    if name == "circle": draw.ellipse([cx - r, cy - r, cx + r, cy + r], fill=255)
-    elif name == "square": draw.polygon(polygon(4, phase=math.pi / 4), fill=255)
-    elif name == "triangle": draw.polygon(polygon(3, phase=-math.pi / 2), fill=255)
-    elif name == "diamond": draw.polygon([(cx, cy - r), (cx + .6 * r, cy), (cx, cy + r), (cx - .6 * r, cy)], fill=255)
-    elif name == "star":
-        draw.polygon([(cx + (r if k % 2 == 0 else .45 * r) * math.cos(math.pi * k / 5 + rot - math.pi / 2),
-                       cy + (r if k % 2 == 0 else .45 * r) * math.sin(math.pi * k / 5 + rot - math.pi / 2)) for k in range(10)], fill=255)
-    elif name == "cross":
-        w = .35 * r; draw.rectangle([cx - r, cy - w, cx + r, cy + w], fill=255); draw.rectangle([cx - w, cy - r, cx + w, cy + r], fill=255)
-    elif name == "hexagon": draw.polygon(polygon(6), fill=255)
-    elif name == "ring":
-        draw.ellipse([cx - r, cy - r, cx + r, cy + r], fill=255); draw.ellipse([cx - .55 * r, cy - .55 * r, cx + .55 * r, cy + .55 * r], fill=0)
-    else: raise ValueError(f"unknown shape {name!r}; known: {SHAPES}")
-    return np.asarray(im.resize((SIZE, SIZE), Image.BILINEAR), np.float32) / 255
-
-def sign(c, rng, hard) -> np.ndarray:
-    "A coloured shape on a background; hard: clutter, rotation, scale, offset (GTSRB-like)."
-    img = background(rng, 0.3 if hard else 0.1)
-    return finish(paint(img, shape_mask(SHAPES[c], rng, hard), random_colour(rng, img.mean((0, 1)))), rng, 0.05 * hard)
-
-TEXTURES = ["horizontal stripes", "vertical stripes", "diagonal stripes", "checkerboard", "dots", "grid", "waves", "noise"]
-
-def texture(c, rng, hard) -> np.ndarray:
-    "A two-colour pattern at a random phase; hard: random frequency and noise (DTD-like)."
-    yy, xx = np.mgrid[0:SIZE, 0:SIZE].astype(np.float32)
-    f = rng.uniform(0.25, 0.6) if hard else 0.4; ph = rng.uniform(0, 2 * np.pi); name = TEXTURES[c]
-    if name == "horizontal stripes": v = np.sin(2 * f * yy + ph)
-    elif name == "vertical stripes": v = np.sin(2 * f * xx + ph)
-    elif name == "diagonal stripes": v = np.sin(1.4 * f * (xx + yy * rng.choice([-1, 1])) + ph)
-    elif name == "checkerboard": v = np.sin(1.5 * f * xx + ph) * np.sin(1.5 * f * yy + ph)
-    elif name == "dots": v = (np.sin(2 * f * xx + ph) * np.sin(2 * f * yy + ph) > 0.6) - 0.5
-    elif name == "grid": v = ((np.abs(np.sin(1.5 * f * xx + ph)) < .25) | (np.abs(np.sin(1.5 * f * yy + ph)) < .25)) - 0.5
-    elif name == "waves": v = np.sin(2 * f * yy + 3 * np.sin(.8 * f * xx + ph))
-    else: v = np.kron(rng.normal(0, 1, (8, 8)), np.ones((4, 4)))
-    a = random_colour(rng); b = random_colour(rng, away_from=a)
-    t = (v > 0)[..., None].astype(np.float32)
-    return finish(a * t + b * (1 - t), rng, 0.08 * hard)
-
-COUNTS = ["one", "two", "three", "four", "five", "six"]
-
-def counting(c, rng, hard) -> np.ndarray:
-    "c+1 non-overlapping dots of one colour (CLEVR-count-like); hard: size jitter, colour shift, noise."
-    img = background(rng, 0.0) + rng.normal(0, 25, 3).astype(np.float32) * hard; colour = random_colour(rng, img.mean((0, 1)))
-    r = rng.uniform(2.5, 3.5) if hard else 3.0; pts = []
-    while len(pts) < c + 1:  # rejection sampling; start over if the canvas gets too crowded
-        for _ in range(50):
-            p = rng.uniform(r + 1, SIZE - r - 1, 2)
-            if all(np.hypot(*(p - q)) > 2 * r + 1.5 for q in pts): pts.append(p); break
-        else: pts = []
-    yy, xx = np.mgrid[0:SIZE, 0:SIZE]
-    mask = np.max([(np.hypot(xx - p[0], yy - p[1]) <= r) for p in pts], axis=0).astype(np.float32)
-    return finish(paint(img, mask, colour), rng, 0.05 * hard)
-
-LETTERS = list("AEFGKLPRTY")
-
-def letter(c, rng, hard) -> np.ndarray:
-    "A capital letter in colour; hard: rotation up to 20 degrees, clutter (EMNIST-like)."
-    img = background(rng, 0.3 if hard else 0.1)
-    m = glyph_mask(LETTERS[c], rng, rotate=rng.uniform(-20, 20) if hard else 0)
-    return finish(paint(img, m, random_colour(rng, img.mean((0, 1)))), rng, 0.05 * hard)
-
-POSITIONS = ["top left", "top", "top right", "left", "centre", "right", "bottom left", "bottom", "bottom right"]
-
-def position(c, rng, hard) -> np.ndarray:
-    "A random shape in one cell of a 3x3 grid: where is the object? (a layout task)."
-    img = background(rng, 0.3 if hard else 0.1); gy, gx = divmod(c, 3); cell = SIZE * 2 / 3
-    centre = ((gx + .5) * cell + rng.uniform(-3, 3) * hard, (gy + .5) * cell + rng.uniform(-3, 3) * hard)
-    m = shape_mask(SHAPES[rng.integers(len(SHAPES))], rng, hard, centre=centre, radius=rng.uniform(10, 16) if hard else 12)
-    return finish(paint(img, m, random_colour(rng, img.mean((0, 1)))), rng, 0.05 * hard)
-
-SCENES = ["forest", "sea", "desert", "snow", "city", "farmland", "lava", "night sky"]
-_SCENE_STYLE = {"forest": ((20, 90, 30), (60, 140, 50), "blocks"), "sea": ((20, 60, 160), (60, 120, 210), "waves"),
-                "desert": ((210, 180, 110), (180, 140, 80), "waves"), "snow": ((235, 235, 245), (200, 210, 225), "speckle"),
-                "city": ((120, 120, 125), (70, 70, 80), "grid"), "farmland": ((140, 170, 60), (200, 190, 90), "stripes"),
-                "lava": ((200, 50, 10), (40, 20, 20), "speckle"), "night sky": ((10, 10, 40), (240, 240, 200), "stars")}
-
-def scene(c, rng, hard) -> np.ndarray:
-    "A land-cover patch seen from above: a palette and a texture per class (EuroSAT/RESISC45-like)."
-    a, b, kind = _SCENE_STYLE[SCENES[c]]; jitter = 70 if hard else 10
-    a = np.array(a, np.float32) + rng.uniform(-jitter, jitter, 3); b = np.array(b, np.float32) + rng.uniform(-jitter, jitter, 3)
-    if hard and rng.random() < 0.5: a, b = b, a       # hard: palettes drift and swap, so texture matters too
-    yy, xx = np.mgrid[0:SIZE, 0:SIZE].astype(np.float32)
-    f, ph, th = rng.uniform(.3, .7), rng.uniform(0, 2 * np.pi), rng.uniform(0, np.pi); u = xx * np.cos(th) + yy * np.sin(th)
-    if kind == "blocks": t = np.kron(rng.random((8, 8)), np.ones((4, 4))) > .5
-    elif kind == "waves": t = np.sin(f * u + 2 * np.sin(.3 * (xx * np.sin(th) - yy * np.cos(th)))) > 0
-    elif kind == "speckle": t = rng.random((SIZE, SIZE)) > .5
-    elif kind == "grid": t = (np.abs(np.sin(f * xx + ph)) < .3) | (np.abs(np.sin(f * yy + ph)) < .3)
-    elif kind == "stripes": t = np.sin(f * u + ph) > 0
-    else: t = rng.random((SIZE, SIZE)) > .97
-    t = t[..., None].astype(np.float32)
-    return finish(a * (1 - t) + b * t, rng, 0.06 * hard)
-
-# %% ../nbs/01_zoo.ipynb #c8f5d2b1
-ICONS = {"sun": "\u2600", "cloud": "\u2601", "umbrella": "\u2602", "snowman": "\u2603", "telephone": "\u260e",
-         "anchor": "\u2693", "airplane": "\u2708", "scissors": "\u2702", "coffee cup": "\u2615", "skull": "\u2620"}
-CHESS_PIECES = {"king": "\u265a", "queen": "\u265b", "rook": "\u265c", "bishop": "\u265d", "knight": "\u265e", "pawn": "\u265f"}
-
-def pictogram(symbol: str, rng, hard) -> np.ndarray:
-    "A DejaVu Sans pictogram in colour on a background; hard: clutter, rotation up to 15 degrees, noise."
-    img = background(rng, 0.3 if hard else 0.1)
-    font = _font(_FONTS[int(rng.integers(2))], int(rng.integers(20, 27)))      # DejaVu Sans (bold): it has the glyphs
-    im = Image.new("L", (SIZE, SIZE), 0); draw = ImageDraw.Draw(im)
-    l, t, r, b = draw.textbbox((0, 0), symbol, font=font)
-    x = (SIZE - (r - l)) / 2 - l + rng.uniform(-2, 2); y = (SIZE - (b - t)) / 2 - t + rng.uniform(-2, 2)
-    draw.text((x, y), symbol, fill=255, font=font)
-    if hard: im = im.rotate(rng.uniform(-15, 15), resample=Image.BILINEAR)
-    return finish(paint(img, np.asarray(im, np.float32) / 255, random_colour(rng, img.mean((0, 1)))), rng, 0.05 * hard)
-
-def icon(c, rng, hard) -> np.ndarray:
-    "One of ten pictograms (sun, cloud, umbrella, ...): what object is it?"
-    return pictogram(list(ICONS.values())[c], rng, hard)
-
-def chess_piece(c, rng, hard) -> np.ndarray:
-    "One of the six chess pieces: a fine-grained shape task."
-    return pictogram(list(CHESS_PIECES.values())[c], rng, hard)
-
-# %% ../nbs/01_zoo.ipynb #a25b7c84
-@dataclass
-class TaskSpec:
-    "How to draw one task and how to talk about it."
-    name: str
-    classnames: list
-    templates: list            # zero-shot prompt templates, e.g. 'a photo of the number: "{}".'
-    captions: list             # pretraining caption templates
-    render: Callable           # render(class_id, rng, hard) -> uint8 (SIZE, SIZE, 3)
-    like: str = ""             # the real dataset it stands in for
-
-TASK_SPECS = {s.name: s for s in [
-    TaskSpec("digits", ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine"],
-             ['a photo of the number: "{}".'], ["handwritten {}", "the digit {}", "{} written by hand"], None, "MNIST"),
-    TaskSpec("house_numbers", [str(i) for i in range(10)],
-             ['a photo of the number: "{}".'], ["the number {}", "a sign showing {}", "printed digit {}"], house_number, "SVHN"),
-    TaskSpec("signs", SHAPES, ["a photo of a {} sign."], ["a {}", "a {} shape", "a coloured {}"], sign, "GTSRB"),
-    TaskSpec("textures", TEXTURES, ["a photo of a {} texture."], ["{} pattern", "fabric with {}", "a {} texture"], texture, "DTD"),
-    TaskSpec("counting", COUNTS, ["a photo of {} objects."], ["{} dots", "a picture of {} objects", "{} blobs"], counting, "CLEVR-count"),
-    TaskSpec("letters", LETTERS, ["a photo of the letter {}."], ["the letter {}", "capital {}", "a {} character"], letter, "EMNIST"),
-    TaskSpec("position", POSITIONS, ["a photo of an object at the {}."], ["something at the {}", "an object in the {}", "a shape {}"], position, "layout"),
-    TaskSpec("scenes", SCENES, ["a satellite photo of {}."], ["{} seen from above", "aerial view of {}", "a {} landscape"], scene, "EuroSAT / RESISC45"),
-    TaskSpec("icons", list(ICONS), ["a photo of a {}."], ["a {} icon", "a picture of a {}", "a {} symbol"], icon, "Cars / SUN397 (objects)"),
-    TaskSpec("chess", list(CHESS_PIECES), ["a photo of a {} chess piece."], ["a chess {}", "the {} piece", "a {} from a chess set"],
-             chess_piece, "fine-grained shapes"),
-]}
-TASK_NAMES = ["digits", "house_numbers", "signs", "textures", "chess", "letters", "icons", "scenes"]        # the default zoo
-WHAT_TASKS = TASK_NAMES                       # 'what is it?' tasks only: no how-many, no where
-FIRST_TASKS = ["digits", "house_numbers", "signs", "textures", "counting", "letters", "position", "scenes"]  # the first zoo
-TASK_SPECS["digits"].render = render_digit   # takes an 8x8 source digit instead of a class id (see make_task_data)
-
-def task_specs(names=TASK_NAMES) -> dict:
-    "The catalogue entries of the tasks `names`, in that order."
-    return {name: TASK_SPECS[name] for name in names}
-
-# %% ../nbs/01_zoo.ipynb #eb538e8a
-CLIP_MEAN = torch.tensor(open_clip.OPENAI_DATASET_MEAN).view(1, 3, 1, 1)
-CLIP_STD = torch.tensor(open_clip.OPENAI_DATASET_STD).view(1, 3, 1, 1)
-
-def preprocess(images_uint8: torch.Tensor) -> torch.Tensor:
-    "uint8 (N,3,H,W) -> float, normalised with CLIP's mean and std."
-    return (images_uint8.float() / 255 - CLIP_MEAN) / CLIP_STD
-
-@dataclass
-class TaskData:
-    "One small classification task held in memory: uint8 images and int64 labels per split."
-    name: str
-    classnames: list
-    templates: list
-    images_u8: dict     # split -> uint8 (N, 3, SIZE, SIZE)
-    labels_: dict       # split -> int64 (N,)
-
-    def labels(self, split: str = "test") -> torch.Tensor: return self.labels_[self._check(split)]
-    def images(self, split: str = "test") -> torch.Tensor: return preprocess(self.images_u8[self._check(split)])
-    def _check(self, split):
-        if split not in self.images_u8: raise KeyError(f"{self.name}: no split {split!r}; have {list(self.images_u8)}")
-        return split
-
-    def batches(self, split: str = "test", batch_size: int = 512, limit: int | None = None):
-        "Iterate over (preprocessed images, labels) of `split` in order; `limit` caps the number of examples."
-        x, y = self.images_u8[self._check(split)], self.labels_[split]
-        n = len(y) if limit is None else min(limit, len(y))
-        for i in range(0, n, batch_size): yield preprocess(x[i:min(i + batch_size, n)]), y[i:min(i + batch_size, n)]
-
-    def unlabeled(self, n: int, split: str = "test", seed: int = 0) -> torch.Tensor:
-        "`n` preprocessed images of `split` (no labels), drawn without replacement with `seed`."
-        x = self.images_u8[self._check(split)]
-        if not 0 < n <= len(x): raise ValueError(f"{self.name}: asked for {n} images, {split!r} has {len(x)}")
-        return preprocess(x[torch.randperm(len(x), generator=torch.Generator().manual_seed(seed))[:n]])
-
-    def __len__(self): return len(self.labels_["test"])
-    def __repr__(self): return f"TaskData({self.name!r}, {len(self.classnames)} classes, " + ", ".join(f"{k}={len(v)}" for k, v in self.labels_.items()) + ")"
-
-def _render_many(spec: TaskSpec, classes, rng, hard, digit_pool=None):
-    "Render one image per class id (for digits: per index into `digit_pool`) -> uint8 (N,3,S,S), labels."
-    if spec.name == "digits":
-        xs, ys = sklearn_digits(); idx = rng.choice(digit_pool, len(classes))
-        imgs, labels = [spec.render(xs[i], rng, hard) for i in idx], ys[idx]
-    else:
-        imgs, labels = [spec.render(int(c), rng, hard) for c in classes], np.asarray(classes)
-    return shrink(torch.from_numpy(np.stack(imgs)).permute(0, 3, 1, 2)), torch.as_tensor(labels, dtype=torch.long)
-
-def digit_pools(seed: int) -> dict:
-    "Split scikit-learn's digits into disjoint source pools for train/val/test (60/10/30%)."
-    perm = np.random.default_rng(seed).permutation(len(sklearn_digits()[1])); n = len(perm)
-    return {"train": perm[:int(.6 * n)], "val": perm[int(.6 * n):int(.7 * n)], "test": perm[int(.7 * n):]}
-
-def make_task_data(spec: TaskSpec, sizes: dict, rng: np.random.Generator, pools: dict) -> TaskData:
-    "Render the hard (downstream) splits of one task, classes balanced at random."
-    imgs, labels = {}, {}
-    for split, n in sizes.items():
-        classes = rng.integers(len(spec.classnames), size=n)
-        imgs[split], labels[split] = _render_many(spec, classes, rng, 1, pools.get(split))
-    return TaskData(spec.name, list(spec.classnames), list(spec.templates), imgs, labels)
 
 # %% ../nbs/01_zoo.ipynb #2cf2e691
 def pretraining_corpus(n: int, rng: np.random.Generator, p_hard: float, pools: dict, specs=None):
@@ -411,11 +105,6 @@ def zero_shot_heads(model, tokenizer, tasks: dict, device="cpu") -> dict:
                                                        num_classes_per_batch=None, device=device).float().cpu()
             for name, t in tasks.items()}
 
-def classify(visual, state: dict, images, head, logit_scale: float):
-    "Logits of `images` for the image encoder `visual` run with weights `state` and a frozen `head`."
-    features = functional_call(visual, state, (images,))
-    return logit_scale * F.normalize(features, dim=-1) @ head
-
 def finetune(visual, theta0: dict, head, task: TaskData, steps: int, batch_size: int, lr: float, logit_scale: float, generator):
     "Fine-tune the image-encoder weights `theta0` on `task` through its frozen `head`; returns the new state dict."
     params = {k: v.detach().clone().requires_grad_(True) for k, v in theta0.items()}
@@ -448,9 +137,6 @@ class Zoo:
         return (f"Zoo({self.name!r}, seed={self.seed}, {len(self.tasks)} tasks: {', '.join(self.task_names)}; "
                 f"{len(self.pretrained)} image-encoder tensors)")
 
-def predict_logits(zoo: Zoo, state: dict, images, task: str):
-    "Logits of `images` for `task` with image-encoder weights `state` and the task's frozen head."
-    return classify(zoo.model.visual, state, images, zoo.heads[task].to(images.device), zoo.logit_scale)
 
 # %% ../nbs/01_zoo.ipynb #e17f802d
 @dataclass
@@ -703,75 +389,3 @@ def load_zoo(name: str | None = None, seed: int = 0, rebuild: bool = False, conf
 def ship_tiny_zoos(seeds=SHIPPED_SEEDS, root=None, rebuild: bool = False) -> list[Path]:
     "Build (or read from the cache) the default zoo of each seed at full precision and write its shipped files."
     return [ship_zoo(load_zoo("tiny", seed=s, shipped=False, rebuild=rebuild), shipped_zoo_dir(s, root)) for s in seeds]
-
-# %% ../nbs/01_zoo.ipynb #3cc2b0c7
-def _bytes(t: torch.Tensor) -> bytes:
-    "The raw bytes of a tensor (any dtype)."
-    return t.detach().cpu().contiguous().reshape(-1).view(torch.uint8).numpy().tobytes()
-
-def evaluation_key(visual, state: dict, zoo, split: str, tasks: list, limit: int | None) -> str | None:
-    "sha256 of everything `evaluate` reads (architecture, weights, heads, data); None if the data is not in memory."
-    if not all(hasattr(zoo.tasks[t], "images_u8") for t in tasks): return None
-    h = hashlib.sha256(repr(visual).encode())                 # the architecture, activation functions included
-    for k in sorted(state): h.update(k.encode()); h.update(_bytes(state[k]))
-    h.update(repr((split, list(tasks), limit, float(zoo.logit_scale))).encode())
-    for t in tasks:
-        h.update(_bytes(zoo.heads[t])); h.update(_bytes(zoo.tasks[t].images_u8[split][:limit]))
-        h.update(_bytes(zoo.tasks[t].labels_[split][:limit]))
-    return h.hexdigest()
-
-@torch.no_grad()
-def evaluate(model_or_state, zoo: Zoo, split: str = "test", tasks=None, batch_size: int = 512, device=None,
-             limit: int | None = None, cache: bool = True) -> dict:
-    "Top-1 accuracy (%) per task of an image encoder (module or state dict) with the zoo's heads, plus 'avg'."
-    device = get_device(device)
-    if isinstance(model_or_state, torch.nn.Module):
-        visual, state = model_or_state.eval(), model_or_state.state_dict()
-    else:
-        missing = set(zoo.pretrained) - set(model_or_state)
-        if missing: raise KeyError(f"state dict lacks {len(missing)} image-encoder keys, e.g. {sorted(missing)[:3]}")
-        visual, state = zoo.model.visual.eval(), model_or_state
-    tasks = list(tasks or zoo.task_names)
-    key = evaluation_key(visual, state, zoo, split, tasks, limit) if cache else None
-    path = cache_dir("evaluations") / f"{key}.json" if key else None
-    if path is not None and path.exists(): return load_json(path)
-    visual, state = visual.to(device), {k: v.to(device) for k, v in state.items()}
-    acc = {}
-    for name in tasks:
-        right = total = 0
-        for x, y in zoo.tasks[name].batches(split, batch_size, limit=limit):
-            logits = classify(visual, state, x.to(device), zoo.heads[name].to(device), zoo.logit_scale)
-            right += (logits.argmax(-1).cpu() == y).sum().item(); total += len(y)
-        acc[name] = 100 * right / total
-    acc["avg"] = sum(acc.values()) / len(acc)
-    if path is not None: save_json(acc, path)
-    return acc
-
-def results_table(rows: dict, digits: int = 1, show: bool = True) -> str:
-    "A methods x tasks accuracy table (markdown) from {method: {task: acc, ..., 'avg': acc}}."
-    cols = [c for c in next(iter(rows.values())) if c != "avg"] + ["avg"]
-    lines = ["| method | " + " | ".join(cols) + " |", "|---|" + "---:|" * len(cols)]
-    lines += [f"| {m} | " + " | ".join(f"{r[c]:.{digits}f}" if c in r else "-" for c in cols) + " |" for m, r in rows.items()]
-    table = "\n".join(lines)
-    if show: print(table)
-    return table
-
-def plot_results(rows: dict, title: str = "accuracy (%) per task", ax=None):
-    "Grouped bars, one group per task and the average; methods sorted by average, one colour each, legend beside."
-    import matplotlib.pyplot as plt
-    cols = [c for c in next(iter(rows.values())) if c != "avg"] + ["avg"]
-    palette = list(plt.get_cmap("tab10").colors) + list(plt.get_cmap("Dark2").colors) + list(plt.get_cmap("Set1").colors)
-    colour = {m: palette[i % len(palette)] for i, m in enumerate(rows)}          # a method keeps its colour when sorted
-    order = sorted(rows, key=lambda m: rows[m].get("avg", float("-inf")))
-    ax = ax or plt.subplots(figsize=(max(8, 1.2 * len(cols)) + 2.5, 3.8))[1]
-    w = 0.8 / len(order)
-    for i, m in enumerate(order):
-        ax.bar(np.arange(len(cols)) + i * w - 0.4 + w / 2, [rows[m].get(c, np.nan) for c in cols], w, color=colour[m],
-               label=f"{m} ({rows[m]['avg']:.1f})" if "avg" in rows[m] else m)
-    ax.set_xticks(range(len(cols)), cols, rotation=30, fontsize=8); ax.set_ylabel("accuracy (%)"); ax.set_ylim(0, 100)
-    ax.set_title(title, fontsize=10)
-    handles, labels = ax.get_legend_handles_labels()                              # best method first in the legend
-    ax.legend(handles[::-1], labels[::-1], fontsize=7, loc="upper left", bbox_to_anchor=(1.01, 1), frameon=False,
-              title="method (avg)", title_fontsize=7)
-    ax.figure.tight_layout()
-    return ax.figure
