@@ -14,7 +14,8 @@ from safetensors.torch import save_file
 from .core import get_device, seed_everything, save_json, load_json
 from .entropy import entropy_from_logits
 from .task_vectors import task_vectors
-from .taskwise import adapt_coefficients, random_zoo
+from .adaptation import adapt_coefficients
+from .testing import random_zoo
 from .real import EIGHT_TASKS, PAPER_VIT_B32, build_zoo, create_clip, paper_table
 
 # %% auto #0
