@@ -26,7 +26,8 @@ __all__ = ['StackedTaskVectors', 'stack_task_vectors', 'expand_coefficients', 'm
 # %% ../nbs/06_taskwise.ipynb #5e49075a
 class StackedTaskVectors(Mapping):
     "Task vectors held stacked, `tensors = {key: (T, *shape)}`; reads as `{task: {key: row}}` (views, no copy)."
-    def __init__(self, names: list[str], tensors: dict[str, torch.Tensor]): self.names, self.tensors = list(names), tensors
+    def __init__(self, names: list[str], tensors: dict[str, torch.Tensor]):
+        self.names, self.tensors = list(names), tensors
     def __getitem__(self, task: str) -> dict: return {k: v[self.names.index(task)] for k, v in self.tensors.items()}
     def __iter__(self): return iter(self.names)
     def __len__(self): return len(self.names)
@@ -39,7 +40,8 @@ def stack_task_vectors(task_vectors: dict[str, dict], device=None, dtype=None) -
         return {k: v.to(device=device, dtype=dtype) for k, v in task_vectors.tensors.items()}
     names = list(task_vectors); first = task_vectors[names[0]]
     for t in names[1:]: check_same_layout(first, task_vectors[t], (f"task vector {names[0]!r}", f"task vector {t!r}"))
-    return {k: torch.stack([task_vectors[t][k] for t in names]).to(device=device, dtype=dtype) for k in float_keys(first)}
+    return {k: torch.stack([task_vectors[t][k] for t in names]).to(device=device, dtype=dtype)
+            for k in float_keys(first)}
 
 # %% ../nbs/06_taskwise.ipynb #af30dda0
 def expand_coefficients(coefficients: torch.Tensor, n_tensors: int, n_tasks: int | None = None,
@@ -54,14 +56,15 @@ def expand_coefficients(coefficients: torch.Tensor, n_tensors: int, n_tasks: int
         c = c.expand(n_tensors, -1) if c.shape[0] == 1 else c[index]     # one group: a view, like task-wise
     if c.ndim == 1: c = c.expand(n_tensors, -1)
     if c.ndim != 2 or c.shape[0] != n_tensors or (n_tasks is not None and c.shape[1] != n_tasks):
-        want = f"({n_tasks if n_tasks is not None else 'T'},) or ({n_tensors}, {n_tasks if n_tasks is not None else 'T'})"
+        want = (f"({n_tasks if n_tasks is not None else 'T'},) or "
+                f"({n_tensors}, {n_tasks if n_tasks is not None else 'T'})")
         raise ValueError(f"coefficients of shape {tuple(coefficients.shape)}; expected {want} "
                          f"(task-wise or one row per parameter tensor)")
     return c
 
 def merge_task_vectors(pretrained: dict, stacked: dict[str, torch.Tensor], coefficients: torch.Tensor,
                        index: torch.Tensor | None = None) -> dict:
-    "$\\theta_k = \\theta_{0,k} + \\sum_t \\lambda_{k,t}\\tau_{t,k}$ for every stacked key `k`: one `tensordot` per key."
+    "$\\theta_k = \\theta_{0,k} + \\sum_t \\lambda_{k,t}\\tau_{t,k}$ per stacked key `k`: one `tensordot` each."
     n_tasks = next(iter(stacked.values())).shape[0]
     lam = expand_coefficients(coefficients, len(stacked), n_tasks, index)
     merged = dict(pretrained)
@@ -91,7 +94,7 @@ def coefficient_groups(keys: list[str], groups) -> tuple[list[str], torch.Tensor
 # %% ../nbs/06_taskwise.ipynb #9715e703
 def multitask_logits(model: torch.nn.Module, state: dict, images: torch.Tensor, heads: list[torch.Tensor],
                      logit_scale: float, sizes: list[int]) -> list[torch.Tensor]:
-    "Per-task logits from one forward of the concatenated `images` (split by `sizes`), each through its task's frozen head."
+    "Per-task logits of one forward of concatenated `images` (split by `sizes`), each through its task's frozen head."
     feats = F.normalize(functional_call(model, state, (images,)), dim=-1)
     return [logit_scale * f @ w.to(f.dtype) for f, w in zip(feats.split(sizes), heads)]
 
@@ -111,7 +114,7 @@ def multitask_entropy(model: torch.nn.Module, state: dict, images: torch.Tensor,
 
 def multitask_cross_entropy(model: torch.nn.Module, state: dict, images: torch.Tensor, heads: list[torch.Tensor],
                             logit_scale: float, sizes: list[int], labels: torch.Tensor) -> torch.Tensor:
-    "Sum over tasks of the mean cross-entropy against `labels` (concatenated like `images`): the supervised bound's loss."
+    "Sum over tasks of mean cross-entropy vs `labels` (concatenated like `images`): the supervised bound's loss."
     logits = multitask_logits(model, state, images, heads, logit_scale, sizes)
     return cross_entropy_objective(logits, list(labels.split(sizes)))
 
@@ -123,10 +126,12 @@ class UnlabeledPool:
         if not images: raise ValueError("empty task list: no unlabeled images")
         if any(len(x) == 0 for x in images): raise ValueError("every task needs at least one unlabeled image")
         if labels is not None and [len(y) for y in labels] != [len(x) for x in images]:
-            raise ValueError(f"labels per task {[len(y) for y in labels]} do not match images per task {[len(x) for x in images]}")
+            raise ValueError(f"labels per task {[len(y) for y in labels]} do not match "
+                             f"images per task {[len(x) for x in images]}")
         self.device = get_device(device)
         self.images = torch.cat([x.to(dtype) if dtype else x for x in images]).to(self.device)
-        self.labels = None if labels is None else torch.cat(list(labels)).long().to(self.device)   # only for the supervised bound
+        # labels: only for the supervised bound
+        self.labels = None if labels is None else torch.cat(list(labels)).long().to(self.device)
         n = torch.tensor([len(x) for x in images], device=self.device)
         self.counts, self.offsets = n, torch.cumsum(n, 0) - n
         self.generator = torch.Generator(self.device).manual_seed(seed)
@@ -166,7 +171,8 @@ class AdaMergingResult:
         return save_coefficients(c, path, self.task_names, self.keys)
     def __repr__(self):
         kind = f"{len(set(self.groups))} groups" if self.groups else "layer-wise" if self.layerwise else "task-wise"
-        return (f"AdaMergingResult({kind}, {len(self.task_names)} tasks, coefficients {tuple(self.coefficients.shape)}, "
+        return (f"AdaMergingResult({kind}, {len(self.task_names)} tasks, "
+                f"coefficients {tuple(self.coefficients.shape)}, "
                 f"{len(self.history)} steps, loss {self.history[0] if self.history else float('nan'):.4f} -> "
                 f"{self.history[-1] if self.history else float('nan'):.4f}, {self.seconds:.1f}s)")
 
@@ -192,7 +198,7 @@ def task_chunks(n_tasks: int, chunks: int) -> list[range]:
     return [range(a, b) for a, b in zip(bounds, bounds[1:])]
 
 def backward_in_chunks(state: dict, chunk_loss, parts: list[range]) -> torch.Tensor:
-    "Backpropagate the sum of `chunk_loss(weights, part)` over `parts` into `state`'s graph, one part's activations at a time."
+    "Backprop `chunk_loss(weights, part)` summed over `parts` into `state`'s graph, one part's activations at a time."
     leaves = {k: v.detach().requires_grad_(v.requires_grad) for k, v in state.items()}
     total = 0.0
     for part in parts:                        # each part's forward and backward, then its activations are freed
@@ -205,7 +211,7 @@ def backward_in_chunks(state: dict, chunk_loss, parts: list[range]) -> torch.Ten
 
 def backward_step(model, theta0: dict, stacked: dict, lam: torch.Tensor, index, images: list, labels: list | None,
                   heads: list, logit_scale: float, objective, parts: list[range], amp: bool = False) -> torch.Tensor:
-    "Merge with `lam`, evaluate `objective` on the tasks' `images`, leave its gradient in `lam.grad`: in one go or by `parts`."
+    "Merge with `lam`, evaluate `objective` on the `images`, leave its gradient in `lam.grad`; at once or by `parts`."
     def part_loss(weights, part):
         with torch.autocast(lam.device.type, dtype=torch.bfloat16, enabled=amp):
             logits = multitask_logits(model, weights, torch.cat([images[i] for i in part]), [heads[i] for i in part],

@@ -24,7 +24,7 @@ __all__ = ['entropy_along_line', 'plot_entropy_along_line', 'coefficient_sensiti
 # %% ../nbs/explanations/why_entropy_misleads.ipynb #21bc7dd3
 def entropy_along_line(zoo, lams=(0, 0.1, 0.2, 0.3, 0.5, 0.7, 1.0), n_unlabeled: int = 256, plus: bool = False,
                        seed: int = 0) -> dict[str, np.ndarray]:
-    "Average test accuracy and AdaMerging's objective (mean entropy on `n_unlabeled` test images per task) along θ0 + λ Σ τ_t."
+    "Average test accuracy and AdaMerging's objective (mean entropy, `n_unlabeled` test images/task) on θ0 + λ Σ τ_t."
     names = list(zoo.task_names); T = len(names)
     images = adaptation_images(zoo, names, n_unlabeled, seed)
     stacked = stack_task_vectors(zoo_task_vectors(zoo, names, plus=plus))     # once, not once per λ
@@ -38,9 +38,11 @@ def plot_entropy_along_line(lines: dict[str, dict], title: str = "along θ0 + λ
     "Accuracy and mean entropy against λ, one curve per entry of `lines` (e.g. per seed); a marker at each best λ."
     fig, (a1, a2) = plt.subplots(1, 2, figsize=(11, 3.6), sharex=True)
     for (label, l), c in zip(lines.items(), plt.cm.tab10.colors):
-        a1.plot(l["lambda"], l["accuracy"], "o-", c=c, label=label); a2.plot(l["lambda"], l["entropy"], "s-", c=c, label=label)
+        a1.plot(l["lambda"], l["accuracy"], "o-", c=c, label=label)
+        a2.plot(l["lambda"], l["entropy"], "s-", c=c, label=label)
         i, j = l["accuracy"].argmax(), l["entropy"].argmin()
-        a1.plot(l["lambda"][i], l["accuracy"][i], "*", c=c, ms=14); a2.plot(l["lambda"][j], l["entropy"][j], "*", c=c, ms=14)
+        a1.plot(l["lambda"][i], l["accuracy"][i], "*", c=c, ms=14)
+        a2.plot(l["lambda"][j], l["entropy"][j], "*", c=c, ms=14)
     a1.set(xlabel="λ", ylabel="average test accuracy (%)", title="accuracy (star: best λ)")
     a2.set(xlabel="λ", ylabel="mean entropy (nats)", title="AdaMerging's objective (star: lowest)")
     a1.legend(fontsize=8); fig.suptitle(title); fig.tight_layout()
@@ -49,15 +51,17 @@ def plot_entropy_along_line(lines: dict[str, dict], title: str = "along θ0 + λ
 # %% ../nbs/explanations/why_entropy_misleads.ipynb #e515b73c
 def coefficient_sensitivity(zoo, base: float = 0.3, delta: float = 0.2, split: str = "test",
                             plus: bool = False) -> dict[str, dict[str, float]]:
-    "Raise each task's coefficient alone from `base` to `base + delta`: the change of the summed mean entropy and of the average (and own-task) accuracy."
+    "Each task's coefficient alone `base` -> `base + delta`: change of summed mean entropy, avg and own-task accuracy."
     names = list(zoo.task_names); T = len(names)
-    def per_task(coefficients): return task_means(prediction_stats(zoo, merged_state(zoo, coefficients, plus=plus), split))
+    def per_task(coefficients):
+        return task_means(prediction_stats(zoo, merged_state(zoo, coefficients, plus=plus), split))
     h0, a0 = per_task(torch.full((T,), base))
     out = {}
     for j, t in enumerate(progress(names, desc="one coefficient at a time", leave=False)):
         c = torch.full((T,), base); c[j] += delta
         h, a = per_task(c)
-        out[t] = {"entropy": float((h - h0).sum()), "accuracy": float((a - a0).mean()), "own_accuracy": float(a[j] - a0[j])}
+        out[t] = {"entropy": float((h - h0).sum()), "accuracy": float((a - a0).mean()),
+                  "own_accuracy": float(a[j] - a0[j])}
     return out
 
 def surrogate_agrees(sensitivity: dict[str, dict[str, float]]) -> dict[str, bool]:
@@ -80,9 +84,10 @@ def plot_coefficient_sensitivity(sensitivity: dict[str, dict[str, float]], title
 # %% ../nbs/explanations/why_entropy_misleads.ipynb #7f0db3a6
 def entropy_gradient_split(zoo, coefficients=None, n: int = 256, split: str = "test", plus: bool = False,
                            tasks: list[str] | None = None) -> dict[str, np.ndarray]:
-    """`(T, T)` matrices `G[s, t]` = d(loss on task s's images)/d(λ_t) at task-wise `coefficients` (default 0.3):
-    `ce` (cross-entropy, needs labels: used only to judge), `entropy` (AdaMerging's mean entropy), and the entropy's
-    parts from the images the merged model gets `right` and `wrong` (`right + wrong = entropy`); plus `accuracy` per task."""
+    "`(T, T)` matrices `G[s, t]` = d(loss on task s's images)/d(λ_t) at task-wise `coefficients` (default 0.3)."
+    # the losses: `ce` (cross-entropy, needs labels: used only to judge), `entropy` (AdaMerging's mean entropy), and the
+    # entropy's parts from the images the merged model gets `right` and `wrong` (`right + wrong = entropy`);
+    # plus `accuracy` per task
     names = list(zoo.task_names if tasks is None else tasks); T = len(names)
     stacked = stack_task_vectors(zoo_task_vectors(zoo, names, plus=plus))
     lam0 = torch.full((T,), 0.3) if coefficients is None else torch.as_tensor(coefficients, dtype=torch.float32)
@@ -106,14 +111,15 @@ def entropy_gradient_split(zoo, coefficients=None, n: int = 256, split: str = "t
     return out
 
 def gradient_agreement(split: dict[str, np.ndarray]) -> dict[str, float]:
-    """Pearson r of each entropy gradient matrix with the cross-entropy one (all `T x T` entries), the `right` share of
-    the entropy gradient, the fraction of interference entries (s != t, raising λ_t hurts task s) where entropy rewards
-    it, and the `cross_task_ratio`: mean |d CE_s / d λ_t| off the diagonal over on it (how much the other tasks' vectors
-    move a task's loss, relative to its own)."""
+    "Summary numbers: how the entropy gradients (`entropy_gradient_split`) agree with the cross-entropy gradient."
+    # Pearson r of each entropy gradient matrix with the cross-entropy one (all `T x T` entries), the `right` share of
+    # the entropy gradient, the fraction of interference entries (s != t, raising λ_t hurts task s) where entropy
+    # rewards it, and the `cross_task_ratio`: mean |d CE_s / d λ_t| off the diagonal over on it (how much the other
+    # tasks' vectors move a task's loss, relative to its own); plus the mean `accuracy`
     r = lambda a: float(np.corrcoef(a.ravel(), split["ce"].ravel())[0, 1])
     share = np.abs(split["right"]).sum() / (np.abs(split["right"]).sum() + np.abs(split["wrong"]).sum())
     own = np.eye(len(split["ce"]), dtype=bool)
-    hurts = (split["ce"] > 0) & ~own                                       # another task's λ whose increase hurts task s
+    hurts = (split["ce"] > 0) & ~own             # another task's λ whose increase hurts task s
     return {"r_entropy": r(split["entropy"]), "r_right": r(split["right"]), "r_wrong": r(split["wrong"]),
             "right_share": float(share), "interference_rewarded": float((split["entropy"][hurts] < 0).mean()),
             "cross_task_ratio": float(np.abs(split["ce"][~own]).mean() / np.abs(split["ce"][own]).mean()),
@@ -136,7 +142,8 @@ def supervised_merging(zoo, *, layerwise: bool, tasks: list[str] | None = None, 
                        batch_size: int = 32, plus: bool = False, init: float = 0.3, lr: float = 1e-2, device=None,
                        seed: int = 0, callback=None) -> AdaMergingResult:
     "Upper bound for AdaMerging: the same coefficients learned by cross-entropy on the *labelled* `split` (not test)."
-    if split == "test": raise ValueError("supervised_merging learns on labelled data: use a validation split, not 'test'")
+    if split == "test":
+        raise ValueError("supervised_merging learns on labelled data: use a validation split, not 'test'")
     tasks = list(zoo.task_names if tasks is None else tasks)
     tvs = zoo_task_vectors(zoo, tasks, plus=plus)
     images, labels = {}, {}

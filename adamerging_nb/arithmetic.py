@@ -47,7 +47,7 @@ def best_value(results: Mapping[float, Mapping[str, float]], metric: str = "avg"
 def plot_sweep(curves: Mapping[str, Mapping[float, Mapping[str, float]]], chosen: float | None = None,
                baselines: Mapping[str, float] | None = None, xlabel: str = r"$\lambda$", tasks: Sequence[str] = (),
                title: str = "average accuracy vs merging coefficient"):
-    "Average accuracy vs the swept value for each curve (e.g. `{'val': ..., 'test': ...}`), with the `chosen` value marked, horizontal `baselines` and thin per-task lines for `tasks` of the first curve."
+    "Average accuracy vs swept value per curve (`{'val': ..., 'test': ...}`); marks `chosen`, `baselines`, `tasks`."
     fig, ax = plt.subplots(figsize=(7, 4))
     first = next(iter(curves.values()))
     xs = sorted(first)
@@ -70,7 +70,8 @@ LAMBDAS = (0.1, 0.2, 0.3, 0.5, 0.7, 1.0)
 def task_arithmetic_sweep(zoo, lambdas: Sequence[float] = LAMBDAS, split: str = "val") -> dict[float, dict]:
     "Accuracies of task arithmetic on `zoo` for each λ in `lambdas`, on `split`."
     tvs = task_vectors(zoo.finetuned, zoo.pretrained)
-    return sweep(lambda lam: task_arithmetic(zoo.pretrained, tvs, lam), lambdas, lambda m: evaluate(m, zoo, split=split))
+    return sweep(lambda lam: task_arithmetic(zoo.pretrained, tvs, lam), lambdas,
+                 lambda m: evaluate(m, zoo, split=split))
 
 # %% ../nbs/03_arithmetic.ipynb #48d3e1ae
 def _live_kernel() -> bool:
@@ -82,7 +83,7 @@ def _live_kernel() -> bool:
 
 def lambda_slider(zoo, lam: float = 0.3, split: str = "val", lo: float = 0.0, hi: float = 1.5, step: float = 0.05,
                   static: bool | None = None):
-    "An ipywidgets slider for λ that merges `zoo` by task arithmetic and plots per-task accuracy on `split`; a static plot at `lam` when `static` (default: no kernel or no ipywidgets)."
+    "λ slider: task arithmetic's per-task accuracy on `split`; static plot at `lam` if `static` (default: no widgets)."
     tvs = task_vectors(zoo.finetuned, zoo.pretrained)
     zero_shot = evaluate(zoo.pretrained, zoo, split=split)
     def show(lam: float = lam):
@@ -105,7 +106,7 @@ def lambda_slider(zoo, lam: float = 0.3, split: str = "val", lo: float = 0.0, hi
 # %% ../nbs/03_arithmetic.ipynb #34e98e04
 def task_arithmetic_rows(zoo, lambdas: Sequence[float] = LAMBDAS, split: str = "val", lam: float | None = None,
                          verbose: bool = True) -> dict[str, dict[str, float]]:
-    "Test-split rows `Weight averaging` and `Task arithmetic` (λ chosen on `split` from `lambdas`, unless `lam` is given)."
+    "Test-split rows `Weight averaging` and `Task arithmetic` (λ chosen on `split` from `lambdas`, unless `lam` given)."
     tvs = task_vectors(zoo.finetuned, zoo.pretrained)
     if lam is None:
         lam = best_value(task_arithmetic_sweep(zoo, lambdas, split))
@@ -115,7 +116,7 @@ def task_arithmetic_rows(zoo, lambdas: Sequence[float] = LAMBDAS, split: str = "
 
 # %% ../nbs/03_arithmetic.ipynb #4abc90db
 def block_index(key: str) -> int | None:
-    "The transformer block of a visual state-dict key (`transformer.resblocks.3.mlp.c_fc.weight` -> 3); None outside the blocks."
+    "The transformer block of a visual state-dict key (`transformer.resblocks.3.mlp.c_fc.weight` -> 3), else None."
     m = re.search(r"resblocks\.(\d+)\.", key)
     return int(m.group(1)) if m else None
 
@@ -133,14 +134,15 @@ def random_like(tv: Mapping[str, torch.Tensor], generator: torch.Generator) -> d
     return out
 
 def interference_rows(zoo, lam: float = 0.3, split: str = "test", seed: int = 0) -> dict[str, dict[str, float]]:
-    "Accuracy of each task with its own vector, all vectors, the others' vectors (real, random of equal norms, lower/upper half)."
+    "Each task's accuracy with its own vector, all, the others' (real, random of equal norms, lower/upper half)."
     names, theta0 = list(zoo.task_names), zoo.pretrained
     tvs = task_vectors({t: zoo.finetuned[t] for t in names}, theta0)
     g = torch.Generator().manual_seed(seed)
     noise = {t: random_like(tv, g) for t, tv in tvs.items()}
     n_blocks = 1 + max(b for b in map(block_index, theta0) if b is not None)
     def merge(vectors, keep=lambda k: True):
-        return {k: theta0[k] + lam * sum(v[k] for v in vectors) if k in vectors[0] and keep(k) else theta0[k] for k in theta0}
+        return {k: theta0[k] + lam * sum(v[k] for v in vectors) if k in vectors[0] and keep(k) else theta0[k]
+                for k in theta0}
     others = lambda t, pool: [pool[j] for j in names if j != t]
     weights = {"zero-shot": lambda t: theta0,
                "own vector only": lambda t: merge([tvs[t]]),

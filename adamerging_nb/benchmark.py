@@ -32,7 +32,7 @@ def _set_tensor(module: torch.nn.Module, name: str, value: torch.Tensor):
     setattr(module, leaf, value)
 
 class NaiveAdaMerging:
-    "Layer-wise AdaMerging the official-repo / FusionBench way: Python-loop merge into a model copy, one forward per task."
+    "Layer-wise AdaMerging the official/FusionBench way: Python-loop merge into a model copy, one forward per task."
     def __init__(self, model, pretrained, task_vectors, heads, logit_scale, init=0.3, lr=1e-3, device=None):
         self.device = get_device(device)
         self.names = list(task_vectors)
@@ -51,7 +51,8 @@ class NaiveAdaMerging:
 
     def step(self, batches: list[torch.Tensor]) -> torch.Tensor:
         lambdas = self.lambdas()
-        params = tuple(sum(p_i * lam_i for p_i, lam_i in zip(p, lambdas[j].unbind())) for j, p in enumerate(zip(*self.paramslist)))
+        params = tuple(sum(p_i * lam_i for p_i, lam_i in zip(p, lambdas[j].unbind()))
+                       for j, p in enumerate(zip(*self.paramslist)))
         for k, p in zip(self.keys, params): _set_tensor(self.model, k, p)
         loss = 0.
         for x, w in zip(batches, self.heads):
@@ -88,7 +89,7 @@ def _sync(device):
     if device.type == "cuda": torch.cuda.synchronize(device)
 
 def measure(run, device, warmup: int) -> dict:
-    "Call `run(tick)` (which calls `tick()` after every step); median seconds/step after `warmup` steps, peak memory in MB."
+    "Call `run(tick)` (it calls `tick()` each step); median seconds/step after `warmup` steps, peak memory in MB."
     device = get_device(device); stamps = []
     def tick(*_): _sync(device); stamps.append(time.perf_counter())
     gc.collect()
@@ -162,7 +163,8 @@ METHODS = {"ours": lambda problem, a, device: bench_ours(problem, a.steps, a.war
            "naive": lambda problem, a, device: bench_naive(problem, a.steps, a.warmup, a.batch_size, device)}
 
 def build_parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="adamerging bench", description="Seconds per layer-wise AdaMerging step and peak memory, ours vs naive.")
+    p = argparse.ArgumentParser(prog="adamerging bench",
+                                description="Seconds per layer-wise AdaMerging step and peak memory, ours vs naive.")
     p.add_argument("--models", nargs="+", default=["tiny", "vit-b-32"], choices=list(PROBLEMS))
     p.add_argument("--methods", nargs="+", default=list(METHODS), choices=list(METHODS))
     p.add_argument("--steps", type=int, default=20, help="timed steps (default 20)")
@@ -183,13 +185,14 @@ def build_parser() -> argparse.ArgumentParser:
 def measure_here(model: str, methods: list[str], args, device) -> list[dict]:
     "Build the `model` problem once and time each of `methods` on it, in this process."
     problem = PROBLEMS[model](args)
-    try: return [{"model": model, "method": m, "device": str(device), **METHODS[m](problem, args, device)} for m in methods]
+    try: return [{"model": model, "method": m, "device": str(device), **METHODS[m](problem, args, device)}
+                 for m in methods]
     finally: del problem; gc.collect()
 
 def measure_isolated(model: str, method: str, args) -> dict:
-    "The same in a fresh Python process: memory an earlier run freed stays in this process's heap and would hide the next run's peak."
-    argv = ["--models", model, "--methods", method, "--in-process", "--steps", str(args.steps), "--warmup", str(args.warmup),
-            "--tasks", str(args.tasks), "--batch-size", str(args.batch_size)]
+    "The same in a fresh process: memory an earlier run freed stays in this process's heap, hiding the next run's peak."
+    argv = ["--models", model, "--methods", method, "--in-process", "--steps", str(args.steps),
+            "--warmup", str(args.warmup), "--tasks", str(args.tasks), "--batch-size", str(args.batch_size)]
     argv += (["--device", args.device] if args.device else []) + (["--amp"] if args.amp else [])
     argv += ["--threads", str(args.threads or torch.get_num_threads())]
     with tempfile.TemporaryDirectory() as d:
@@ -216,12 +219,14 @@ def main(argv: list[str] | None = None) -> int:
     print(f"{'model':12s} {'method':8s} {'s/step':>9s} {'peak MB':>9s}")
     results = []
     for m in args.models:
-        runs = [measure_isolated(m, method, args) for method in methods] if isolate else measure_here(m, methods, args, device)
+        runs = ([measure_isolated(m, method, args) for method in methods] if isolate
+                else measure_here(m, methods, args, device))
         for r in runs: print(f"{m:12s} {r['method']:8s} {r['s_per_step']:9.4f} {r['peak_mb']:9.1f}", flush=True)
         results += runs
         by = {r["method"]: r["s_per_step"] for r in results if r["model"] == m}
         if {"ours", "naive"} <= set(by): print(f"{'':12s} speed-up {by['naive'] / by['ours']:.1f}x")
-    if args.json: save_json({"device": name, "args": {k: str(v) for k, v in vars(args).items()}, "results": results}, args.json)
+    if args.json:
+        save_json({"device": name, "args": {k: str(v) for k, v in vars(args).items()}, "results": results}, args.json)
     return 0
 
 # %% ../nbs/10_benchmark.ipynb #898990d0

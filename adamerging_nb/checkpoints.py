@@ -46,7 +46,8 @@ class Inert:
     _qualname = "?"
     def __init__(self, *args, **kwargs): self._args = args
     def __setstate__(self, state):
-        if isinstance(state, tuple) and len(state) == 2: state = {**(state[0] or {}), **(state[1] or {})}  # (dict, slots)
+        if isinstance(state, tuple) and len(state) == 2:  # (dict, slots)
+            state = {**(state[0] or {}), **(state[1] or {})}
         if isinstance(state, dict): self.__dict__.update(state)
         else: self._state = state
     def __getattr__(self, name):   # like nn.Module: children, parameters, buffers read as attributes
@@ -77,7 +78,8 @@ class RestrictedUnpickler(pickle.Unpickler):
                                 "(tensor rebuild functions, OrderedDict, set, dtypes, and inert stand-ins for "
                                 f"classes under {', '.join(INERT_MODULES)})")
 
-restricted_pickle = types.ModuleType("restricted_pickle", "A `pickle_module` for torch.load: allow-listed globals only.")
+restricted_pickle = types.ModuleType("restricted_pickle",
+                                     "A `pickle_module` for torch.load: allow-listed globals only.")
 restricted_pickle.Unpickler = RestrictedUnpickler
 restricted_pickle.UnpicklingError = pickle.UnpicklingError
 restricted_pickle.load = lambda f, **kw: RestrictedUnpickler(f, **kw).load()
@@ -114,7 +116,7 @@ def _flatten_tensors(obj) -> dict:
 def _is_weights_only_refusal(e): return "weights_only" in str(e) or "weights only" in str(e).lower()
 
 def load_state_dict_file(path) -> dict:
-    "Read a checkpoint file (`.safetensors`, `.pt`/`.bin` state dict or pickled module) or HF model dir to `{key: tensor}`."
+    "Read a checkpoint (`.safetensors`, `.pt`/`.bin` state dict or pickled module, HF model dir) to `{key: tensor}`."
     path = Path(path)
     if not path.exists(): raise FileNotFoundError(f"checkpoint not found: {path}")
     if path.is_dir():

@@ -24,14 +24,16 @@ def method_list(text: str) -> list[str]:
 
 def build_parser() -> argparse.ArgumentParser:
     "The `adamerging` argument parser with its `demo`, `table`, `bench` and `ship-zoo` subcommands."
-    p = argparse.ArgumentParser(prog="adamerging", description="Model merging (task arithmetic, TIES, AdaMerging) from notebooks.")
+    p = argparse.ArgumentParser(prog="adamerging",
+                                description="Model merging (task arithmetic, TIES, AdaMerging) from notebooks.")
     sub = p.add_subparsers(dest="command", required=True, metavar="{demo,table,bench,ship-zoo}")
 
     d = sub.add_parser("demo", help="merge a zoo with every method; print the accuracy table, save plots")
     d.add_argument("--zoo", type=normalize_zoo, default=None,
                    help=f"one of {', '.join(ZOOS)} (default: $ADAMERGING_ZOO or tiny)")
     d.add_argument("--seed", type=int, default=0, help="random seed (default: 0)")
-    d.add_argument("--out", type=Path, default=Path("adamerging_demo"), help="output directory (default: ./adamerging_demo)")
+    d.add_argument("--out", type=Path, default=Path("adamerging_demo"),
+                   help="output directory (default: ./adamerging_demo)")
     d.add_argument("--steps", type=int, default=None, help="AdaMerging steps (default: the demo's own)")
     d.add_argument("--methods", type=method_list, default=None, help=METHODS_HELP)
 

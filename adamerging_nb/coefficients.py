@@ -24,7 +24,8 @@ def save_coefficients(coefficients: torch.Tensor, path, task_names: list[str], k
     if c.ndim == 2 and (keys is None or len(keys) != c.shape[0]):
         raise ValueError(f"layer-wise coefficients need one key per row: {c.shape[0]} rows, "
                          f"{None if keys is None else len(keys)} keys")
-    return save_safetensors({"coefficients": c}, path, metadata={"task_names": list(task_names), "keys": list(keys or [])})
+    return save_safetensors({"coefficients": c}, path,
+                            metadata={"task_names": list(task_names), "keys": list(keys or [])})
 
 def load_coefficients(path, task_names: list[str] | None = None, keys: list[str] | None = None) -> torch.Tensor:
     "Coefficients saved by `save_coefficients`; checks the stored task names / keys against the given ones."
@@ -74,7 +75,7 @@ def _rows_by_name(a: torch.Tensor, keys: list[str], row_names: list[str] | None,
 
 def coefficients_from_published(src, n_tasks: int, n_tensors: int | None = None, keys: list[str] | None = None,
                                 row_names: list[str] | None = None, verbose: bool = True) -> torch.Tensor:
-    "Official AdaMerging layout `(T+1,)` / `(R, T+1)`, column 0 the pretrained model's (fixed 1), as our `(T,)` / `(K, T)`."
+    "Official AdaMerging layout `(T+1,)`/`(R, T+1)` (column 0: the pretrained model's, fixed 1) as our `(T,)`/`(K, T)`."
     a = _read_array(src).float()
     if keys is not None: n_tensors = len(keys)
     if a.ndim == 2 and a.shape[0] == 1 and n_tensors != 1: a = a[0]     # task-wise saved as one row
@@ -83,9 +84,11 @@ def coefficients_from_published(src, n_tasks: int, n_tensors: int | None = None,
                          f"(tensors, {n_tasks + 1}): column 0 for the pretrained model, then {n_tasks} tasks")
     if not torch.isfinite(a).all(): raise ValueError("published coefficients contain NaN or inf")
     if not torch.allclose(a[..., 0], torch.ones(())):
-        raise ValueError(f"column 0 is the pretrained model's coefficient and must be 1, found {a[..., 0].flatten()[:3].tolist()}")
+        raise ValueError(f"column 0 is the pretrained model's coefficient and must be 1, "
+                         f"found {a[..., 0].flatten()[:3].tolist()}")
     if a.ndim == 2 and keys is not None: a = _rows_by_name(a, list(keys), row_names, verbose)
     elif a.ndim == 2 and n_tensors is not None and a.shape[0] != n_tensors:
-        raise ValueError(f"published coefficients have {a.shape[0]} rows but the model has {n_tensors} parameter tensors; "
+        raise ValueError(f"published coefficients have {a.shape[0]} rows "
+                         f"but the model has {n_tensors} parameter tensors; "
                          "pass `keys=` to map a whole-CLIP layout (e.g. the official 158 rows) by name")
     return a[..., 1:].clone()

@@ -180,7 +180,8 @@ def check_finite(tensors: dict, what: str = "tensors") -> dict:
 # %% ../nbs/00_core.ipynb #765d5de4
 class Timer:
     "Context manager measuring wall time: `with Timer('merge') as t: ...`, then `t.seconds`."
-    def __init__(self, name: str | None = None, verbose: bool = False): self.name, self.verbose, self.seconds = name, verbose, None
+    def __init__(self, name: str | None = None, verbose: bool = False):
+        self.name, self.verbose, self.seconds = name, verbose, None
     def __enter__(self):
         self.start = time.perf_counter()
         return self

@@ -92,7 +92,7 @@ def save_figure(fig, path) -> Path:
     return Path(path)
 
 def save_results(rows: dict, out, figures: dict | None = None, title: str | None = None) -> dict[str, Path]:
-    "Write `rows` to `out`/results.md (the table, under `title`) and `out`/results.json, each `{name: fig}` to `out`/name.png."
+    "Write `rows` to `out`/results.md (under `title`) and `out`/results.json, and each `{name: fig}` to `out`/name.png."
     out = Path(out)
     md_text = (f"# {title}\n\n" if title else "") + results_table(rows, show=False) + "\n"
     with atomic_path(out / "results.md") as tmp: tmp.write_text(md_text)
@@ -155,7 +155,7 @@ def table_record(rows_by_seed: dict, pairs: list[tuple[str, str]], command: str)
             + summary_table(rows_by_seed, PAPER_VIT_B32, show=False) + "\n\n```\n" + lines.getvalue() + "```\n")
 
 def table_command(seeds=SHIPPED_SEEDS, zoo: str | None = None, methods=None, out=None) -> dict:
-    "`adamerging table`: `methods` (default: the paper's table) over `seeds` beside the paper's; `out`: save it (markdown)."
+    "`adamerging table`: `methods` (default: the paper's) over `seeds` beside the paper's; `out`: save it as markdown."
     specs = TABLE_METHODS if methods is None else methods
     names = [get_method(m).name for m in specs]
     rows_by_seed = parallel_table(zoo, seeds, specs)

@@ -19,7 +19,7 @@ __all__ = ['entropy_from_logits', 'rankdata', 'spearman', 'prediction_stats', 't
 
 # %% ../nbs/05_entropy.ipynb #8af11a0c
 def entropy_from_logits(logits: torch.Tensor) -> torch.Tensor:
-    "Shannon entropy $H(\\mathrm{softmax}(z))$ in nats of each row of `logits` (shape `(..., C)` -> `(...)`), computed stably."
+    "Stable Shannon entropy $H(\\mathrm{softmax}(z))$ in nats of each row of `logits` (`(..., C)` -> `(...)`)."
     if logits.dtype in (torch.float16, torch.bfloat16): logits = logits.float()
     logp = F.log_softmax(logits, dim=-1)
     return -(logp.exp() * logp).sum(-1)
@@ -102,7 +102,8 @@ def entropy_along_task_vector(zoo, alphas=(0.0, 0.25, 0.5, 0.75, 1.0), split: st
     for t in progress(list(tasks or zoo.task_names), desc="along task vectors", leave=False):
         h, a = [], []
         for alpha in alphas:
-            state = {k: v + alpha * (zoo.finetuned[t][k] - v) if v.is_floating_point() else v for k, v in zoo.pretrained.items()}
+            state = {k: v + alpha * (zoo.finetuned[t][k] - v) if v.is_floating_point() else v
+                     for k, v in zoo.pretrained.items()}
             (ht,), (at,) = task_means(prediction_stats(zoo, state, split, tasks=[t]))
             h.append(ht); a.append(at)
         out[t] = {"alpha": np.asarray(alphas, dtype=float), "entropy": np.array(h), "accuracy": np.array(a)}

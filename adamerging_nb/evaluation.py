@@ -85,7 +85,8 @@ def results_table(rows: dict, digits: int = 1, show: bool = True) -> str:
     "A methods x tasks accuracy table (markdown) from {method: {task: acc, ..., 'avg': acc}}."
     cols = [c for c in next(iter(rows.values())) if c != "avg"] + ["avg"]
     lines = ["| method | " + " | ".join(cols) + " |", "|---|" + "---:|" * len(cols)]
-    lines += [f"| {m} | " + " | ".join(f"{r[c]:.{digits}f}" if c in r else "-" for c in cols) + " |" for m, r in rows.items()]
+    lines += [f"| {m} | " + " | ".join(f"{r[c]:.{digits}f}" if c in r else "-" for c in cols) + " |"
+              for m, r in rows.items()]
     table = "\n".join(lines)
     if show: print(table)
     return table
@@ -93,7 +94,8 @@ def results_table(rows: dict, digits: int = 1, show: bool = True) -> str:
 def plot_results(rows: dict, title: str = "accuracy (%) per task", ax=None):
     "Grouped bars, one group per task and the average; methods sorted by average, one colour each, legend beside."
     cols = [c for c in next(iter(rows.values())) if c != "avg"] + ["avg"]
-    palette = list(plt.get_cmap("tab10").colors) + list(plt.get_cmap("Dark2").colors) + list(plt.get_cmap("Set1").colors)
+    palette = (list(plt.get_cmap("tab10").colors) + list(plt.get_cmap("Dark2").colors)
+               + list(plt.get_cmap("Set1").colors))
     colour = {m: palette[i % len(palette)] for i, m in enumerate(rows)}          # a method keeps its colour when sorted
     order = sorted(rows, key=lambda m: rows[m].get("avg", float("-inf")))
     ax = ax or plt.subplots(figsize=(max(8, 1.2 * len(cols)) + 2.5, 3.8))[1]

@@ -25,7 +25,7 @@ def adapt(zoo, *, tasks: list[str] | None = None, steps: int = 500, batch_size: 
 
 # %% ../nbs/07_layerwise.ipynb #a18d5a54
 def layer_of(key: str) -> str:
-    "The layer a visual state-dict key belongs to: `block 3` for `transformer.resblocks.3.*`, `layer2` for ResNet stages."
+    "The layer of a visual state-dict key: `block 3` for `transformer.resblocks.3.*`, `layer2` for ResNet stages."
     b = block_index(key)
     if b is not None: return f"block {b}"
     m = re.match(r"(layer\d+)\.", key)
@@ -44,7 +44,8 @@ def plot_coefficient_heatmap(result: AdaMergingResult, by_layer: bool = True, ti
     "Tasks x layers (or x tensors) heatmap of learned layer-wise coefficients."
     if by_layer: labels, c = coefficients_by_layer(result)
     else: labels, c = result.keys, result.coefficients
-    fig, ax = plt.subplots(figsize=(max(6, 0.45 * len(labels) if by_layer else 0.09 * len(labels)), 0.45 * len(result.task_names) + 1.5))
+    fig, ax = plt.subplots(figsize=(max(6, 0.45 * len(labels) if by_layer else 0.09 * len(labels)),
+                                    0.45 * len(result.task_names) + 1.5))
     im = ax.imshow(c.T.numpy(), aspect="auto", cmap="viridis", vmin=0, vmax=1)
     ax.set_yticks(range(len(result.task_names)), result.task_names)
     if by_layer: ax.set_xticks(range(len(labels)), labels, rotation=45, ha="right")

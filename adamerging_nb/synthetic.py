@@ -113,19 +113,23 @@ def shape_mask(name: str, rng, hard, centre=None, radius=None) -> np.ndarray:
     cx, cy = centre if centre is not None else (SIZE + rng.uniform(-6, 6) * hard, SIZE + rng.uniform(-6, 6) * hard)
     rot = math.radians(rng.uniform(-30, 30) if hard else 0)
     def polygon(n, rr=r, phase=0.0):
-        return [(cx + rr * math.cos(2 * math.pi * k / n + rot + phase), cy + rr * math.sin(2 * math.pi * k / n + rot + phase)) for k in range(n)]
+        return [(cx + rr * math.cos(2 * math.pi * k / n + rot + phase),
+                 cy + rr * math.sin(2 * math.pi * k / n + rot + phase)) for k in range(n)]
     if name == "circle": draw.ellipse([cx - r, cy - r, cx + r, cy + r], fill=255)
     elif name == "square": draw.polygon(polygon(4, phase=math.pi / 4), fill=255)
     elif name == "triangle": draw.polygon(polygon(3, phase=-math.pi / 2), fill=255)
     elif name == "diamond": draw.polygon([(cx, cy - r), (cx + .6 * r, cy), (cx, cy + r), (cx - .6 * r, cy)], fill=255)
     elif name == "star":
         draw.polygon([(cx + (r if k % 2 == 0 else .45 * r) * math.cos(math.pi * k / 5 + rot - math.pi / 2),
-                       cy + (r if k % 2 == 0 else .45 * r) * math.sin(math.pi * k / 5 + rot - math.pi / 2)) for k in range(10)], fill=255)
+                       cy + (r if k % 2 == 0 else .45 * r) * math.sin(math.pi * k / 5 + rot - math.pi / 2))
+                      for k in range(10)], fill=255)
     elif name == "cross":
-        w = .35 * r; draw.rectangle([cx - r, cy - w, cx + r, cy + w], fill=255); draw.rectangle([cx - w, cy - r, cx + w, cy + r], fill=255)
+        w = .35 * r; draw.rectangle([cx - r, cy - w, cx + r, cy + w], fill=255)
+        draw.rectangle([cx - w, cy - r, cx + w, cy + r], fill=255)
     elif name == "hexagon": draw.polygon(polygon(6), fill=255)
     elif name == "ring":
-        draw.ellipse([cx - r, cy - r, cx + r, cy + r], fill=255); draw.ellipse([cx - .55 * r, cy - .55 * r, cx + .55 * r, cy + .55 * r], fill=0)
+        draw.ellipse([cx - r, cy - r, cx + r, cy + r], fill=255)
+        draw.ellipse([cx - .55 * r, cy - .55 * r, cx + .55 * r, cy + .55 * r], fill=0)
     else: raise ValueError(f"unknown shape {name!r}; known: {SHAPES}")
     return np.asarray(im.resize((SIZE, SIZE), Image.BILINEAR), np.float32) / 255
 
@@ -134,7 +138,8 @@ def sign(c, rng, hard) -> np.ndarray:
     img = background(rng, 0.3 if hard else 0.1)
     return finish(paint(img, shape_mask(SHAPES[c], rng, hard), random_colour(rng, img.mean((0, 1)))), rng, 0.05 * hard)
 
-TEXTURES = ["horizontal stripes", "vertical stripes", "diagonal stripes", "checkerboard", "dots", "grid", "waves", "noise"]
+TEXTURES = ["horizontal stripes", "vertical stripes", "diagonal stripes", "checkerboard", "dots", "grid", "waves",
+            "noise"]
 
 def texture(c, rng, hard) -> np.ndarray:
     "A two-colour pattern at a random phase; hard: random frequency and noise (DTD-like)."
@@ -145,7 +150,8 @@ def texture(c, rng, hard) -> np.ndarray:
     elif name == "diagonal stripes": v = np.sin(1.4 * f * (xx + yy * rng.choice([-1, 1])) + ph)
     elif name == "checkerboard": v = np.sin(1.5 * f * xx + ph) * np.sin(1.5 * f * yy + ph)
     elif name == "dots": v = (np.sin(2 * f * xx + ph) * np.sin(2 * f * yy + ph) > 0.6) - 0.5
-    elif name == "grid": v = ((np.abs(np.sin(1.5 * f * xx + ph)) < .25) | (np.abs(np.sin(1.5 * f * yy + ph)) < .25)) - 0.5
+    elif name == "grid":
+        v = ((np.abs(np.sin(1.5 * f * xx + ph)) < .25) | (np.abs(np.sin(1.5 * f * yy + ph)) < .25)) - 0.5
     elif name == "waves": v = np.sin(2 * f * yy + 3 * np.sin(.8 * f * xx + ph))
     else: v = np.kron(rng.normal(0, 1, (8, 8)), np.ones((4, 4)))
     a = random_colour(rng); b = random_colour(rng, away_from=a)
@@ -156,7 +162,8 @@ COUNTS = ["one", "two", "three", "four", "five", "six"]
 
 def counting(c, rng, hard) -> np.ndarray:
     "c+1 non-overlapping dots of one colour (CLEVR-count-like); hard: size jitter, colour shift, noise."
-    img = background(rng, 0.0) + rng.normal(0, 25, 3).astype(np.float32) * hard; colour = random_colour(rng, img.mean((0, 1)))
+    img = background(rng, 0.0) + rng.normal(0, 25, 3).astype(np.float32) * hard
+    colour = random_colour(rng, img.mean((0, 1)))
     r = rng.uniform(2.5, 3.5) if hard else 3.0; pts = []
     while len(pts) < c + 1:  # rejection sampling; start over if the canvas gets too crowded
         for _ in range(50):
@@ -181,22 +188,27 @@ def position(c, rng, hard) -> np.ndarray:
     "A random shape in one cell of a 3x3 grid: where is the object? (a layout task)."
     img = background(rng, 0.3 if hard else 0.1); gy, gx = divmod(c, 3); cell = SIZE * 2 / 3
     centre = ((gx + .5) * cell + rng.uniform(-3, 3) * hard, (gy + .5) * cell + rng.uniform(-3, 3) * hard)
-    m = shape_mask(SHAPES[rng.integers(len(SHAPES))], rng, hard, centre=centre, radius=rng.uniform(10, 16) if hard else 12)
+    m = shape_mask(SHAPES[rng.integers(len(SHAPES))], rng, hard, centre=centre,
+                   radius=rng.uniform(10, 16) if hard else 12)
     return finish(paint(img, m, random_colour(rng, img.mean((0, 1)))), rng, 0.05 * hard)
 
 SCENES = ["forest", "sea", "desert", "snow", "city", "farmland", "lava", "night sky"]
 _SCENE_STYLE = {"forest": ((20, 90, 30), (60, 140, 50), "blocks"), "sea": ((20, 60, 160), (60, 120, 210), "waves"),
-                "desert": ((210, 180, 110), (180, 140, 80), "waves"), "snow": ((235, 235, 245), (200, 210, 225), "speckle"),
-                "city": ((120, 120, 125), (70, 70, 80), "grid"), "farmland": ((140, 170, 60), (200, 190, 90), "stripes"),
+                "desert": ((210, 180, 110), (180, 140, 80), "waves"),
+                "snow": ((235, 235, 245), (200, 210, 225), "speckle"),
+                "city": ((120, 120, 125), (70, 70, 80), "grid"),
+                "farmland": ((140, 170, 60), (200, 190, 90), "stripes"),
                 "lava": ((200, 50, 10), (40, 20, 20), "speckle"), "night sky": ((10, 10, 40), (240, 240, 200), "stars")}
 
 def scene(c, rng, hard) -> np.ndarray:
     "A land-cover patch seen from above: a palette and a texture per class (EuroSAT/RESISC45-like)."
     a, b, kind = _SCENE_STYLE[SCENES[c]]; jitter = 70 if hard else 10
-    a = np.array(a, np.float32) + rng.uniform(-jitter, jitter, 3); b = np.array(b, np.float32) + rng.uniform(-jitter, jitter, 3)
+    a = np.array(a, np.float32) + rng.uniform(-jitter, jitter, 3)
+    b = np.array(b, np.float32) + rng.uniform(-jitter, jitter, 3)
     if hard and rng.random() < 0.5: a, b = b, a       # hard: palettes drift and swap, so texture matters too
     yy, xx = np.mgrid[0:SIZE, 0:SIZE].astype(np.float32)
-    f, ph, th = rng.uniform(.3, .7), rng.uniform(0, 2 * np.pi), rng.uniform(0, np.pi); u = xx * np.cos(th) + yy * np.sin(th)
+    f, ph, th = rng.uniform(.3, .7), rng.uniform(0, 2 * np.pi), rng.uniform(0, np.pi)
+    u = xx * np.cos(th) + yy * np.sin(th)
     if kind == "blocks": t = np.kron(rng.random((8, 8)), np.ones((4, 4))) > .5
     elif kind == "waves": t = np.sin(f * u + 2 * np.sin(.3 * (xx * np.sin(th) - yy * np.cos(th)))) > 0
     elif kind == "speckle": t = rng.random((SIZE, SIZE)) > .5
@@ -209,7 +221,8 @@ def scene(c, rng, hard) -> np.ndarray:
 # %% ../nbs/api/synthetic_tasks.ipynb #c8f5d2b1
 ICONS = {"sun": "\u2600", "cloud": "\u2601", "umbrella": "\u2602", "snowman": "\u2603", "telephone": "\u260e",
          "anchor": "\u2693", "airplane": "\u2708", "scissors": "\u2702", "coffee cup": "\u2615", "skull": "\u2620"}
-CHESS_PIECES = {"king": "\u265a", "queen": "\u265b", "rook": "\u265c", "bishop": "\u265d", "knight": "\u265e", "pawn": "\u265f"}
+CHESS_PIECES = {"king": "\u265a", "queen": "\u265b", "rook": "\u265c", "bishop": "\u265d", "knight": "\u265e",
+                "pawn": "\u265f"}
 
 def pictogram(symbol: str, rng, hard) -> np.ndarray:
     "A DejaVu Sans pictogram in colour on a background; hard: clutter, rotation up to 15 degrees, noise."
@@ -245,20 +258,28 @@ TASK_SPECS = {s.name: s for s in [
     TaskSpec("digits", ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine"],
              ['a photo of the number: "{}".'], ["handwritten {}", "the digit {}", "{} written by hand"], None, "MNIST"),
     TaskSpec("house_numbers", [str(i) for i in range(10)],
-             ['a photo of the number: "{}".'], ["the number {}", "a sign showing {}", "printed digit {}"], house_number, "SVHN"),
+             ['a photo of the number: "{}".'], ["the number {}", "a sign showing {}", "printed digit {}"],
+             house_number, "SVHN"),
     TaskSpec("signs", SHAPES, ["a photo of a {} sign."], ["a {}", "a {} shape", "a coloured {}"], sign, "GTSRB"),
-    TaskSpec("textures", TEXTURES, ["a photo of a {} texture."], ["{} pattern", "fabric with {}", "a {} texture"], texture, "DTD"),
-    TaskSpec("counting", COUNTS, ["a photo of {} objects."], ["{} dots", "a picture of {} objects", "{} blobs"], counting, "CLEVR-count"),
-    TaskSpec("letters", LETTERS, ["a photo of the letter {}."], ["the letter {}", "capital {}", "a {} character"], letter, "EMNIST"),
-    TaskSpec("position", POSITIONS, ["a photo of an object at the {}."], ["something at the {}", "an object in the {}", "a shape {}"], position, "layout"),
-    TaskSpec("scenes", SCENES, ["a satellite photo of {}."], ["{} seen from above", "aerial view of {}", "a {} landscape"], scene, "EuroSAT / RESISC45"),
-    TaskSpec("icons", list(ICONS), ["a photo of a {}."], ["a {} icon", "a picture of a {}", "a {} symbol"], icon, "Cars / SUN397 (objects)"),
-    TaskSpec("chess", list(CHESS_PIECES), ["a photo of a {} chess piece."], ["a chess {}", "the {} piece", "a {} from a chess set"],
-             chess_piece, "fine-grained shapes"),
+    TaskSpec("textures", TEXTURES, ["a photo of a {} texture."], ["{} pattern", "fabric with {}", "a {} texture"],
+             texture, "DTD"),
+    TaskSpec("counting", COUNTS, ["a photo of {} objects."], ["{} dots", "a picture of {} objects", "{} blobs"],
+             counting, "CLEVR-count"),
+    TaskSpec("letters", LETTERS, ["a photo of the letter {}."], ["the letter {}", "capital {}", "a {} character"],
+             letter, "EMNIST"),
+    TaskSpec("position", POSITIONS, ["a photo of an object at the {}."],
+             ["something at the {}", "an object in the {}", "a shape {}"], position, "layout"),
+    TaskSpec("scenes", SCENES, ["a satellite photo of {}."],
+             ["{} seen from above", "aerial view of {}", "a {} landscape"], scene, "EuroSAT / RESISC45"),
+    TaskSpec("icons", list(ICONS), ["a photo of a {}."], ["a {} icon", "a picture of a {}", "a {} symbol"],
+             icon, "Cars / SUN397 (objects)"),
+    TaskSpec("chess", list(CHESS_PIECES), ["a photo of a {} chess piece."],
+             ["a chess {}", "the {} piece", "a {} from a chess set"], chess_piece, "fine-grained shapes"),
 ]}
-TASK_NAMES = ["digits", "house_numbers", "signs", "textures", "chess", "letters", "icons", "scenes"]        # the default zoo
+TASK_NAMES = ["digits", "house_numbers", "signs", "textures", "chess", "letters", "icons", "scenes"]  # the default zoo
 WHAT_TASKS = TASK_NAMES                       # 'what is it?' tasks only: no how-many, no where
-FIRST_TASKS = ["digits", "house_numbers", "signs", "textures", "counting", "letters", "position", "scenes"]  # the first zoo
+# the first zoo
+FIRST_TASKS = ["digits", "house_numbers", "signs", "textures", "counting", "letters", "position", "scenes"]
 TASK_SPECS["digits"].render = render_digit   # takes an 8x8 source digit instead of a class id (see make_task_data)
 
 def task_specs(names=TASK_NAMES) -> dict:
@@ -301,7 +322,9 @@ class TaskData:
         return preprocess(x[torch.randperm(len(x), generator=torch.Generator().manual_seed(seed))[:n]])
 
     def __len__(self): return len(self.labels_["test"])
-    def __repr__(self): return f"TaskData({self.name!r}, {len(self.classnames)} classes, " + ", ".join(f"{k}={len(v)}" for k, v in self.labels_.items()) + ")"
+    def __repr__(self):
+        return (f"TaskData({self.name!r}, {len(self.classnames)} classes, "
+                + ", ".join(f"{k}={len(v)}" for k, v in self.labels_.items()) + ")")
 
 def _render_many(spec: TaskSpec, classes, rng, hard, digit_pool=None):
     "Render one image per class id (for digits: per index into `digit_pool`) -> uint8 (N,3,S,S), labels."

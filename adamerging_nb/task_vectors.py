@@ -54,7 +54,8 @@ def task_vectors(finetuned: Mapping[str, Mapping] | Sequence[Mapping], pretraine
     "`{task: task vector}` from `{task: fine-tuned state dict}` (or a list, named `task0`, `task1`, ...)."
     if _is_state_dict(finetuned):
         raise ValueError("got one state dict; pass {task: state dict} or a list of state dicts (or use `task_vector`)")
-    items = list(finetuned.items()) if isinstance(finetuned, Mapping) else [(f"task{i}", s) for i, s in enumerate(finetuned)]
+    items = (list(finetuned.items()) if isinstance(finetuned, Mapping)
+             else [(f"task{i}", s) for i, s in enumerate(finetuned)])
     if not items: raise ValueError("no fine-tuned models: need at least one task")
     return {name: task_vector(state, pretrained, name) for name, state in items}
 
@@ -100,7 +101,8 @@ def apply_task_vector(pretrained: Mapping[str, torch.Tensor], tv: Mapping[str, t
     if missing: raise ValueError(f"task vector key {missing[0]!r} is not in the pretrained state dict")
     for k, v in tv.items():
         if tuple(v.shape) != tuple(pretrained[k].shape):
-            raise ValueError(f"shape mismatch at {k!r}: pretrained {tuple(pretrained[k].shape)} vs task vector {tuple(v.shape)}")
+            raise ValueError(f"shape mismatch at {k!r}: pretrained {tuple(pretrained[k].shape)} "
+                             f"vs task vector {tuple(v.shape)}")
     return {k: (p + scale * tv[k]).to(p.dtype) if k in tv else p.clone() for k, p in pretrained.items()}
 
 # %% ../nbs/02_task_vectors.ipynb #905a4ac8
@@ -176,7 +178,8 @@ def plot_key_norms(tvs: Mapping[str, Mapping], pretrained: Mapping | None = None
     fig, ax = plt.subplots(figsize=(10, 3.5))
     for name in names:
         norms = key_norms(tvs[name])
-        ys = [norms[k] / max(float(pretrained[k].double().norm()), 1e-12) if pretrained is not None else norms[k] for k in keys]
+        ys = [norms[k] / max(float(pretrained[k].double().norm()), 1e-12) if pretrained is not None else norms[k]
+              for k in keys]
         ax.plot(range(len(keys)), ys, marker=".", lw=1, label=name)
     ax.set_xticks(range(len(keys)), keys, rotation=90, fontsize=6)
     ax.set_yscale("log")
@@ -203,10 +206,10 @@ def individual_row(zoo, split: str = "test", **eval_kwargs) -> dict[str, float]:
     return own_task_row(zoo, lambda t: zoo.finetuned[t], split, **eval_kwargs)
 
 def baseline_rows(zoo, split: str = "test") -> dict[str, dict[str, float]]:
-    "Rows `Pretrained` (zero-shot $\\theta_0$) and `Individual` (each fine-tuned model on its own task) of the results table."
+    "Results-table rows `Pretrained` (zero-shot $\\theta_0$) and `Individual` (each fine-tuned model on its own task)."
     return {"Pretrained": evaluate(zoo.pretrained, zoo, split=split), "Individual": individual_row(zoo, split)}
 
 def negation_rows(zoo, lam: float = 1.0, split: str = "test") -> dict[str, dict[str, float]]:
-    "One row per task $t$: accuracies of $\\theta_0 - \\lambda\\tau_t$ on every task (the diagonal is the forgotten task)."
+    "One row per task $t$: accuracies of $\\theta_0 - \\lambda\\tau_t$ on every task (diagonal: the forgotten task)."
     tvs = task_vectors(zoo.finetuned, zoo.pretrained)
     return {f"forget {t}": evaluate(negate_task(zoo.pretrained, tvs[t], lam), zoo, split=split) for t in zoo.task_names}

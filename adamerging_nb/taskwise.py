@@ -35,7 +35,7 @@ __all__ = ['ADAMERGING_DEFAULTS', 'zoo_task_vectors', 'adaptation_images', 'adam
 
 # %% ../nbs/api/taskwise.ipynb #886c3745
 def zoo_task_vectors(zoo, tasks: list[str] | None = None, plus: bool = False, k: float = 0.2) -> StackedTaskVectors:
-    "The zoo's task vectors for `tasks` (default all; TIES-processed, top `k`, when `plus`), stacked one tower at a time."
+    "The zoo's task vectors for `tasks` (default all; TIES-processed, top `k`, if `plus`), stacked one tower at a time."
     tasks = list(zoo.task_names if tasks is None else tasks)
     if not tasks: raise ValueError("empty task list")
     theta0, keys = zoo.pretrained, float_keys(zoo.pretrained)
@@ -52,7 +52,7 @@ def _at_most(n: int | None, task) -> int:
     except TypeError: return n
 
 def adaptation_images(zoo, tasks: list[str], n_unlabeled: int | None = 256, seed: int = 0) -> dict[str, torch.Tensor]:
-    "The unlabeled test images AdaMerging adapts on: `n_unlabeled` per task (None or more than the split: all), drawn with `seed`."
+    "Unlabeled test images AdaMerging adapts on: `n_unlabeled` per task (None or more than the split: all), by `seed`."
     return {t: zoo.tasks[t].unlabeled(_at_most(n_unlabeled, zoo.tasks[t]), split="test", seed=seed) for t in tasks}
 
 def adamerging(zoo, *, layerwise: bool = False, tasks: list[str] | None = None, steps: int = 500, batch_size: int = 16,
@@ -93,20 +93,21 @@ def plot_trajectories(result: AdaMergingResult, title: str = "task-wise AdaMergi
 
 # %% ../nbs/api/taskwise.ipynb #aba5233d
 def reference_rows(zoo, lam: float = 0.3) -> dict[str, dict]:
-    "Rows `Pretrained` (zero-shot), `Task arithmetic` (λ = `lam`) and `TIES` (top 20%, dis-sum, `lam`) for `results_table`."
+    "Rows `Pretrained` (zero-shot), `Task arithmetic` (λ=`lam`), `TIES` (top 20%, dis-sum, `lam`) for `results_table`."
     T = len(zoo.task_names)
     return {"Pretrained": evaluate(zoo.pretrained, zoo),
-            "Task arithmetic" + ("" if lam == 0.3 else f" ({lam})"): evaluate(merged_state(zoo, torch.full((T,), lam)), zoo),
+            "Task arithmetic" + ("" if lam == 0.3 else f" ({lam})"):
+                evaluate(merged_state(zoo, torch.full((T,), lam)), zoo),
             "TIES": evaluate(merged_state(zoo, torch.full((T,), lam), plus=True), zoo)}
 
 def zoo_fingerprint(zoo) -> str:
-    "A short hash of the zoo's weights (norms of its tensors): a cache key that changes when the zoo is rebuilt differently."
+    "Short hash of the zoo's weights (its tensors' norms): a cache key that changes if the zoo is rebuilt differently."
     norms = [round(float(v.float().norm()), 5) for sd in [zoo.pretrained, *zoo.finetuned.values()]
              for v in sd.values() if v.is_floating_point()]
     return config_hash({"tasks": list(zoo.task_names), "norms": norms})
 
 def results_path(zoo, method: str, config: dict, suffix: str = ".json") -> Path:
-    "Where `method`'s results on this zoo with `config` are cached: `cache_dir('results')/{method}-{fingerprint}-{hash}{suffix}`."
+    "Where `method`'s results with `config` are cached: `cache_dir('results')/{method}-{fingerprint}-{hash}{suffix}`."
     return cache_dir("results") / f"{method}-{zoo_fingerprint(zoo)}-{config_hash(config)}{suffix}"
 
 ADAMERGING_DEFAULTS = dict(steps=500, batch_size=16, n_unlabeled=256, init=0.3, lr=1e-3, seed=0)
@@ -114,12 +115,14 @@ ADAMERGING_DEFAULTS = dict(steps=500, batch_size=16, n_unlabeled=256, init=0.3, 
 def _run_config(layerwise: bool, plus: bool, kwargs: dict) -> dict:
     "Every setting of one AdaMerging run (defaults filled in): its cache key."
     unknown = set(kwargs) - set(ADAMERGING_DEFAULTS) - {"tasks"}
-    if unknown: raise TypeError(f"unknown AdaMerging setting(s) {sorted(unknown)}; known: {sorted(ADAMERGING_DEFAULTS)}")
+    if unknown:
+        raise TypeError(f"unknown AdaMerging setting(s) {sorted(unknown)}; known: {sorted(ADAMERGING_DEFAULTS)}")
     return ADAMERGING_DEFAULTS | kwargs | {"layerwise": layerwise, "plus": plus}
 
 def _run_path(zoo, config: dict, suffix: str) -> Path:
     "Where one AdaMerging run (`.safetensors`: coefficients, trajectory, history) or its row (`.json`) is cached."
-    return results_path(zoo, ("layerwise" if config["layerwise"] else "taskwise") + "++" * config["plus"], config, suffix)
+    return results_path(zoo, ("layerwise" if config["layerwise"] else "taskwise") + "++" * config["plus"], config,
+                        suffix)
 
 def save_run(result: AdaMergingResult, path) -> Path:
     "Atomically save a result's coefficients, trajectory and loss history (not the merged state: it is recomputed)."
@@ -139,7 +142,8 @@ def adamerging_row_job(zoo, layerwise: bool, plus: bool = False, **kwargs) -> tu
     "`(row path, compute)` for `shared_results`: run AdaMerging, save the run, return its test row."
     config = _run_config(layerwise, plus, kwargs)
     def compute():
-        result = adamerging(zoo, layerwise=layerwise, plus=plus, **{k: v for k, v in config.items() if k not in ("layerwise", "plus")})
+        result = adamerging(zoo, layerwise=layerwise, plus=plus,
+                            **{k: v for k, v in config.items() if k not in ("layerwise", "plus")})
         save_run(result, _run_path(zoo, config, ".safetensors"))
         return evaluate(result.state, zoo)
     return _run_path(zoo, config, ".json"), compute
@@ -174,17 +178,18 @@ def mean_entropy(zoo, state: dict, images: dict[str, torch.Tensor]) -> float:
     return float(h) / len(names)
 
 def compare_methods(avg: dict[str, float], comparisons: list[tuple[str, str]], margin: float) -> dict[tuple, float]:
-    "Print whether method `a` beats `b` by more than `margin` points for each `(a, b)`; return `{(a, b): avg[a] - avg[b]}`."
+    "Print whether method `a` beats `b` by over `margin` points, for each `(a, b)`; return `{(a, b): avg[a] - avg[b]}`."
     diffs = {}
     for a, b in comparisons:
         d = diffs[(a, b)] = avg[a] - avg[b]
-        print(f"{'holds' if d > margin else 'FAILS'}: {a} {avg[a]:.1f} > {b} {avg[b]:.1f} + {margin}  (difference {d:+.1f})")
+        print(f"{'holds' if d > margin else 'FAILS'}: {a} {avg[a]:.1f} > {b} {avg[b]:.1f} + {margin}  "
+              f"(difference {d:+.1f})")
     return diffs
 
 # %% ../nbs/api/taskwise.ipynb #b1ba854a
 def check_adamerging_run(zoo, result: AdaMergingResult, plus: bool = False, init: float = 0.3, n_unlabeled: int = 256,
                          seed: int = 0, rtol: float = 1e-6) -> tuple[float, float]:
-    "Check a run of `adamerging` on `zoo` (`AssertionError` if not); return the mean entropy on its adaptation images at the start and learned."
+    "Check an `adamerging` run on `zoo` (AssertionError if not); return its adaptation images' mean entropy, start/end."
     traj = result.trajectory
     assert torch.allclose(traj[0], torch.full_like(traj[0], init)), "coefficients did not start at `init`"
     assert ((traj >= 0) & (traj <= 1)).all(), f"coefficients left [0, 1]: min {traj.min():.4f}, max {traj.max():.4f}"
@@ -200,5 +205,6 @@ def check_adamerging_run(zoo, result: AdaMergingResult, plus: bool = False, init
     images = adaptation_images(zoo, result.task_names, n_unlabeled, seed)
     before = mean_entropy(zoo, merged_state(zoo, traj[0], plus=plus, tasks=result.task_names), images)
     after = mean_entropy(zoo, result.state, images)
-    print(f"mean entropy on the adaptation images: {before:.4f} at the start -> {after:.4f} learned ({after - before:+.4f})")
+    print(f"mean entropy on the adaptation images: {before:.4f} at the start -> {after:.4f} learned "
+          f"({after - before:+.4f})")
     return before, after

@@ -37,7 +37,7 @@ def _trim_tensor(v: torch.Tensor, threshold, k: float) -> torch.Tensor:
     return torch.where(v.abs() >= threshold, v, 0)
 
 def trim(tv: Mapping[str, torch.Tensor], k: float = 0.2, scope: str = "global") -> dict[str, torch.Tensor]:
-    "Keep the top `k` fraction of entries of `tv` by magnitude, over the whole flattened vector (`scope='global'`, as the official TIES code) or per tensor (`'tensor'`); zero the rest."
+    "Zero all but the top-`k` fraction of `tv` by magnitude, over all of it (`'global'`, as TIES) or per `'tensor'`."
     _check_k(k)
     if scope == "global":
         flat, spec = flatten_tv(tv)
@@ -53,7 +53,7 @@ def _mass_sign(xs: list[torch.Tensor]) -> torch.Tensor:
     return torch.sign(mass)
 
 def elect_sign(trimmed: Mapping | Sequence) -> dict[str, torch.Tensor]:
-    r"$\gamma = \operatorname{sgn}(\sum_t \hat\tau_t)$ per entry; exact zeros get the majority sign of the whole vector."
+    r"$\gamma = \operatorname{sgn}(\sum_t \hat\tau_t)$ per entry; exact zeros get the whole vector's majority sign."
     total = _tv_list(trimmed, "trimmed task vectors")
     signs = {k: _mass_sign([tv[k] for tv in total]) for k in total[0]}
     majority = torch.sign(sum(s.double().sum() for s in signs.values()))
@@ -76,7 +76,7 @@ def _stacked_thresholds(stacked: dict[str, torch.Tensor], k: float, scope: str) 
     return [topk_threshold(flatten_tv({key: v[i] for key, v in stacked.items()})[0].abs(), k) for i in range(n_tasks)]
 
 def ties_stacked_(stacked: dict[str, torch.Tensor], k: float = 0.2, scope: str = "global") -> dict[str, torch.Tensor]:
-    "TIES-process task vectors stacked as `{key: (T, ...)}` in place, tensor by tensor (what `ties_task_vectors` computes)."
+    "In-place TIES on task vectors stacked as `{key: (T, ...)}`, tensor by tensor (what `ties_task_vectors` computes)."
     thresholds = _stacked_thresholds(stacked, k, scope)
     trimmed = lambda key: [_trim_tensor(x, th, k) for x, th in zip(stacked[key], thresholds)]
     majority = torch.sign(sum(_mass_sign(trimmed(key)).double().sum() for key in stacked))   # for exact-zero masses
@@ -88,7 +88,7 @@ def ties_stacked_(stacked: dict[str, torch.Tensor], k: float = 0.2, scope: str =
     return stacked
 
 def ties_task_vectors(tvs: Mapping | Sequence, k: float = 0.2, scope: str = "global") -> dict | list:
-    r"TIES-processed task vectors $\tau'_t = \hat\tau_t\odot[\operatorname{sgn}\hat\tau_t = \gamma]$ (same container type as `tvs`); $\sum_t \tau'_t$ is the dis-sum merge."
+    r"TIES-processed $\tau'_t = \hat\tau_t\odot[\mathrm{sgn}\hat\tau_t = \gamma]$, typed like `tvs`; summed: dis-sum."
     names, lst = _named(tvs)
     stacked = ties_stacked_({key: torch.stack([tv[key] for tv in lst]) for key in lst[0]}, k, scope)
     out = [{key: v[i] for key, v in stacked.items()} for i in range(len(lst))]
@@ -97,7 +97,7 @@ def ties_task_vectors(tvs: Mapping | Sequence, k: float = 0.2, scope: str = "glo
 MERGES = ("dis-sum", "dis-mean")
 
 def disjoint_merge(processed: Mapping | Sequence, merge: str = "dis-sum") -> dict[str, torch.Tensor]:
-    "Merge TIES-processed task vectors (from `ties_task_vectors`): `'dis-sum'` adds the agreeing entries, `'dis-mean'` averages them."
+    "Merge TIES-processed task vectors (`ties_task_vectors`): `'dis-sum'` sums agreeing entries, `'dis-mean'` averages."
     if merge not in MERGES: raise ValueError(f"merge must be one of {MERGES}, got {merge!r}")
     lst = _tv_list(processed)
     total, count = dict(lst[0]), {k: (v != 0).int() for k, v in lst[0].items()}
@@ -107,14 +107,15 @@ def disjoint_merge(processed: Mapping | Sequence, merge: str = "dis-sum") -> dic
     if merge == "dis-sum": return total
     return {k: total[k] / count[k].clamp(min=1).to(total[k].dtype) for k in total}
 
-def ties_merge(tvs: Mapping | Sequence, k: float = 0.2, merge: str = "dis-sum", scope: str = "global") -> dict[str, torch.Tensor]:
+def ties_merge(tvs: Mapping | Sequence, k: float = 0.2, merge: str = "dis-sum",
+               scope: str = "global") -> dict[str, torch.Tensor]:
     "The merged TIES task vector $\\tau_m$: trim to the top `k`, elect sign, disjoint `merge`."
     if merge not in MERGES: raise ValueError(f"merge must be one of {MERGES}, got {merge!r}")
     return disjoint_merge(ties_task_vectors(tvs, k, scope), merge)
 
 def ties_merging(pretrained: Mapping[str, torch.Tensor], tvs: Mapping | Sequence, k: float = 0.2, lam: float = 0.3,
                  merge: str = "dis-sum", scope: str = "global") -> dict[str, torch.Tensor]:
-    r"The TIES-merged model $\theta_0 + \lambda\,\tau_m$ (defaults: AdaMerging's TIES baseline, $k=0.2$, dis-sum, $\lambda=0.3$)."
+    r"TIES-merged $\theta_0 + \lambda\tau_m$; defaults: AdaMerging's TIES baseline ($k=0.2$, dis-sum, $\lambda=0.3$)."
     return apply_task_vector(pretrained, ties_merge(tvs, k, merge, scope), lam)
 
 # %% ../nbs/04_ties.ipynb #883c46ef
@@ -131,7 +132,7 @@ def sign_conflicts(tvs: Mapping | Sequence, k: float | None = 0.2, scope: str = 
     return out
 
 def plot_sign_conflicts(curves: Mapping[str, Mapping[str, float]], title: str = "sign conflicts per tensor"):
-    "One line per setting (e.g. `{'k=0.2': sign_conflicts(...), 'no trim': ...}`): fraction of conflicting entries per tensor."
+    "One line per setting (e.g. `{'k=0.2': sign_conflicts(...), 'no trim': ...}`): conflicting fraction per tensor."
     keys = list(next(iter(curves.values())))
     fig, ax = plt.subplots(figsize=(10, 3.5))
     for label, frac in curves.items(): ax.plot(range(len(keys)), [frac[k] for k in keys], marker=".", lw=1, label=label)
@@ -184,20 +185,22 @@ def plot_ties_grid(grid: Mapping[float, Mapping[float, Mapping]], chosen: tuple[
 
 # %% ../nbs/04_ties.ipynb #0dece093
 def ties_rows(zoo, ks: Sequence[float] = KS, lambdas: Mapping[str, Sequence[float]] = TIES_LAMBDAS, split: str = "val",
-              chosen: Mapping[str, tuple[float, float]] | None = None, verbose: bool = True) -> dict[str, dict[str, float]]:
-    "Test-split rows `TIES` (official: k=0.2, dis-sum, λ=0.3) and `TIES (dis-sum)` / `TIES (dis-mean)` with (k, λ) chosen on `split` (or taken from `chosen`, `{merge: (k, λ)}`)."
+              chosen: Mapping[str, tuple[float, float]] | None = None,
+              verbose: bool = True) -> dict[str, dict[str, float]]:
+    "Test rows `TIES` (k=0.2, dis-sum, λ=0.3), `TIES (dis-sum)`, `TIES (dis-mean)` ((k, λ) from `split` or `chosen`)."
     tvs = task_vectors(zoo.finetuned, zoo.pretrained)
     rows = {"TIES": evaluate(ties_merging(zoo.pretrained, tvs, k=0.2, lam=0.3, merge="dis-sum"), zoo, split="test")}
     for merge in MERGES:
         k, lam = chosen[merge] if chosen else best_k_lambda(ties_grid(zoo, ks, lambdas[merge], merge, split))
         if verbose: print(f"TIES ({merge}): k = {k:g}, λ = {lam:g}, chosen on {split!r}")
-        rows[f"TIES ({merge})"] = evaluate(ties_merging(zoo.pretrained, tvs, k=k, lam=lam, merge=merge), zoo, split="test")
+        rows[f"TIES ({merge})"] = evaluate(ties_merging(zoo.pretrained, tvs, k=k, lam=lam, merge=merge), zoo,
+                                           split="test")
     return rows
 
 # %% ../nbs/04_ties.ipynb #85a576bf
 def trim_retention(zoo, ks: Sequence[float] = (1.0, 0.5, 0.2, 0.1, 0.05), split: str = "val",
                    scope: str = "global") -> dict[float, dict[str, float]]:
-    "`{k: accuracies}`: each task with its own task vector trimmed to the top `k`, $\\theta_0 + \\mathrm{trim}_k(\\tau_t)$ (plus `avg`)."
+    "`{k: accuracies}`: each task by $\\theta_0 + \\mathrm{trim}_k(\\tau_t)$, its own vector's top `k` (plus `avg`)."
     tvs = task_vectors(zoo.finetuned, zoo.pretrained)
     return {float(k): own_task_row(zoo, lambda t: apply_task_vector(zoo.pretrained, trim(tvs[t], k, scope), 1.0), split)
             for k in ks}

@@ -105,10 +105,12 @@ def zero_shot_heads(model, tokenizer, tasks: dict, device="cpu") -> dict:
                                                        num_classes_per_batch=None, device=device).float().cpu()
             for name, t in tasks.items()}
 
-def finetune(visual, theta0: dict, head, task: TaskData, steps: int, batch_size: int, lr: float, logit_scale: float, generator):
+def finetune(visual, theta0: dict, head, task: TaskData, steps: int, batch_size: int, lr: float, logit_scale: float,
+             generator):
     "Fine-tune the image-encoder weights `theta0` on `task` through its frozen `head`; returns the new state dict."
     params = {k: v.detach().clone().requires_grad_(True) for k, v in theta0.items()}
-    opt = torch.optim.AdamW(params.values(), lr=lr, weight_decay=0.0)  # no decay: it would add a shared shrink to every task vector
+    # no weight decay: it would add a shared shrink to every task vector
+    opt = torch.optim.AdamW(params.values(), lr=lr, weight_decay=0.0)
     sched = torch.optim.lr_scheduler.CosineAnnealingLR(opt, steps)
     x, y = task.images_u8["train"], task.labels_["train"]
     for _ in range(steps):
@@ -160,7 +162,8 @@ class TinyZooConfig:
         if not self.tasks: raise ValueError("TinyZooConfig.tasks is empty: a zoo needs at least one task")
         unknown = [t for t in self.tasks if t not in TASK_SPECS]
         if unknown: raise ValueError(f"unknown task(s) {unknown}; known: {list(TASK_SPECS)}")
-        if len(set(self.tasks)) != len(self.tasks): raise ValueError(f"TinyZooConfig.tasks repeats a task: {self.tasks}")
+        if len(set(self.tasks)) != len(self.tasks):
+            raise ValueError(f"TinyZooConfig.tasks repeats a task: {self.tasks}")
 
     def key(self) -> str: return f"tiny-s{self.seed}-{config_hash(asdict(self))}"
 
@@ -169,7 +172,7 @@ def long_pretraining_config(seed: int = 0, **changes) -> TinyZooConfig:
     return TinyZooConfig(seed=seed, **changes)
 
 def what_only_config(seed: int = 0, **changes) -> TinyZooConfig:
-    "The 'what-only' zoo of the zoo-variants explanation: the default zoo pretrained half as long, fine-tuned at lr 3e-4."
+    "The zoo-variants explanation's 'what-only' zoo: the default zoo pretrained half as long, fine-tuned at lr 3e-4."
     return TinyZooConfig(**(dict(seed=seed, pretrain_steps=600, finetune_lr=3e-4) | changes))
 
 def first_zoo_config(seed: int = 0, **changes) -> TinyZooConfig:
@@ -189,11 +192,13 @@ def build_tiny_zoo(config: TinyZooConfig = None, device=None) -> Zoo:
     "Render the tasks, pretrain the tiny CLIP, build zero-shot heads, fine-tune one image encoder per task."
     cfg = config or TinyZooConfig(); device = get_device(device)
     if cfg.clip["vision_cfg"]["image_size"] != IMAGE_SIZE:
-        raise ValueError(f"the tasks are shrunk to {IMAGE_SIZE}px: TinyZooConfig.clip's vision_cfg.image_size must be {IMAGE_SIZE}")
+        raise ValueError(f"the tasks are shrunk to {IMAGE_SIZE}px: "
+                         f"TinyZooConfig.clip's vision_cfg.image_size must be {IMAGE_SIZE}")
     generator = seed_everything(cfg.seed); rng = np.random.default_rng(cfg.seed)
     timer = Timer(); timer.__enter__()
     tasks = render_task_data(cfg, rng)            # first the tasks, then the pretraining corpus, from one stream
-    images, captions = pretraining_corpus(cfg.pretrain_images, rng, cfg.p_hard, digit_pools(cfg.seed), task_specs(cfg.tasks))
+    images, captions = pretraining_corpus(cfg.pretrain_images, rng, cfg.p_hard, digit_pools(cfg.seed),
+                                          task_specs(cfg.tasks))
     model, tokenizer = create_tiny_clip(cfg.seed, cfg.clip), tiny_tokenizer(cfg.clip)
     model, losses = pretrain(model, tokenizer, images, captions, cfg.pretrain_steps, cfg.pretrain_batch,
                              cfg.pretrain_lr, generator, device)
@@ -249,7 +254,8 @@ def read_zoo(path) -> Zoo:
     data = _nest(load_safetensors(path / "data.safetensors"))          # task -> {'split/images': ..}
     tasks = {n: TaskData(n, meta["classnames"][n], meta["templates"][n],
                          {k.split("/")[0]: v for k, v in data[n].items() if k.endswith("images")},
-                         {k.split("/")[0]: v for k, v in data[n].items() if k.endswith("labels")}) for n in meta["task_names"]}
+                         {k.split("/")[0]: v for k, v in data[n].items() if k.endswith("labels")})
+             for n in meta["task_names"]}
     finetuned = _nest(load_safetensors(path / "finetuned.safetensors"))
     heads = load_safetensors(path / "heads.safetensors")
     theta0 = {k: v.detach().clone() for k, v in model.visual.state_dict().items()}
@@ -300,7 +306,8 @@ def ship_zoo(zoo: Zoo, path, tv_dtype: torch.dtype = torch.bfloat16, splits=("va
              "task_vectors.safetensors": {f"{t}/{k}": (zoo.finetuned[t][k] - v).to(tv_dtype)
                                           for t in zoo.task_names for k, v in zoo.pretrained.items()},
              "heads.safetensors": zoo.heads,
-             "text.safetensors": text | {"token_embedding.ids": ids, "token_embedding.rows": sd["token_embedding.weight"][ids]},
+             "text.safetensors": text | {"token_embedding.ids": ids,
+                                         "token_embedding.rows": sd["token_embedding.weight"][ids]},
              "data.safetensors": {f"{n}/{s}/{part}": getattr(t, attr)[s] for n, t in zoo.tasks.items() for s in splits
                                   for part, attr in (("images", "images_u8"), ("labels", "labels_"))}}
     path = Path(path); path.parent.mkdir(parents=True, exist_ok=True)
@@ -325,10 +332,11 @@ def ship_zoo(zoo: Zoo, path, tv_dtype: torch.dtype = torch.bfloat16, splits=("va
 
 # %% ../nbs/01_zoo.ipynb #dda25891
 def check_shipped_files(path, manifest: dict | None = None) -> dict:
-    "Raise a clear error if a file of the shipped zoo at `path` is missing or differs from its manifest; return the manifest."
+    "Raise a clear error if a shipped zoo file at `path` is missing or differs from its manifest; return the manifest."
     path = Path(path)
     if manifest is None:
-        if not (path / "manifest.json").exists(): raise FileNotFoundError(f"no shipped zoo at {path} (missing manifest.json)")
+        if not (path / "manifest.json").exists():
+            raise FileNotFoundError(f"no shipped zoo at {path} (missing manifest.json)")
         manifest = load_json(path / "manifest.json")
     missing = [path / f for f in manifest["files"] if not (path / f).is_file()]
     if missing:
@@ -373,7 +381,7 @@ ZOO_LOADERS = {"vit-b-32": "adamerging_nb.real:load_real_zoo"}    # name -> "mod
 
 def load_zoo(name: str | None = None, seed: int = 0, rebuild: bool = False, config: TinyZooConfig | None = None,
              shipped: bool = True, **real_kwargs) -> Zoo:
-    "The zoo `name` ('tiny' or 'vit-b-32'; default `$ADAMERGING_ZOO` or 'tiny'): shipped files if they match, else built once and cached."
+    "Zoo `name` ('tiny', 'vit-b-32'; default `$ADAMERGING_ZOO` or 'tiny'): shipped if it matches, else built, cached."
     name = normalize_zoo(name) if name is not None else normalize_zoo(os.environ.get("ADAMERGING_ZOO") or "tiny")
     if name in ZOO_LOADERS:                   # a zoo from a module above this one, found by name
         module, function = ZOO_LOADERS[name].split(":")
