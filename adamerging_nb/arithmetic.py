@@ -4,16 +4,16 @@
 
 # %% ../nbs/03_arithmetic.ipynb #e1065539
 from __future__ import annotations
-import os, re
+import re
 from collections.abc import Callable, Mapping, Sequence
 
 import matplotlib.pyplot as plt
 import torch
 
 from .core import progress
-from .task_vectors import (_tv_list, apply_task_vector, check_same_layout, float_keys, own_task_row,
-                                        task_vectors, tv_sum)
-from .zoo import evaluate, plot_results
+from .task_vectors import (_tv_list, apply_task_vector, float_keys, own_task_row, task_vectors,
+                                        tv_sum)
+from .evaluation import evaluate, plot_results
 
 # %% auto #0
 __all__ = ['LAMBDAS', 'task_arithmetic', 'weight_average', 'sweep', 'best_value', 'plot_sweep', 'task_arithmetic_sweep',

@@ -4,7 +4,7 @@
 
 # %% ../nbs/10_benchmark.ipynb #5021da9a
 from __future__ import annotations
-import argparse, copy, gc, json, os, statistics, subprocess, sys, tempfile, threading, time
+import argparse, copy, gc, os, statistics, subprocess, sys, tempfile, threading, time
 from pathlib import Path
 
 import torch
@@ -16,7 +16,7 @@ from .entropy import entropy_from_logits
 from .task_vectors import task_vectors
 from .adaptation import adapt_coefficients
 from .testing import random_zoo
-from .real import EIGHT_TASKS, PAPER_VIT_B32, build_zoo, create_clip, paper_table
+from .real import EIGHT_TASKS, build_zoo, create_clip, paper_table
 
 # %% auto #0
 __all__ = ['PROBLEMS', 'METHODS', 'NaiveAdaMerging', 'PeakRSS', 'measure', 'vit_b32_problem', 'tiny_problem', 'bench_ours',

@@ -15,7 +15,7 @@ from .core import Timer, atomic_path, save_json
 from .zoo import load_zoo, plot_results, results_table, ship_tiny_zoos, SHIPPED_SEEDS, ZOO_DATA
 from .taskwise import adamerging_result
 from .methods import (TABLE_ADAMERGING, TABLE_METHODS, get_method, method_job, evaluate_methods,
-                                   seed_mean, summary_table, plot_methods)
+                                   summary_table, plot_methods)
 from .real import PAPER_VIT_B32
 from . import layerwise
 import matplotlib.pyplot as plt

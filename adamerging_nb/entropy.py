@@ -8,10 +8,9 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 import matplotlib.pyplot as plt
-from torch.func import functional_call
 
 from .core import progress
-from .zoo import predict_logits
+from .evaluation import predict_logits
 
 # %% auto #0
 __all__ = ['entropy_from_logits', 'rankdata', 'spearman', 'prediction_stats', 'task_means', 'error_by_entropy_quantile',

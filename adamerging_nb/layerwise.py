@@ -5,7 +5,6 @@
 # %% ../nbs/07_layerwise.ipynb #bdef92cd
 from __future__ import annotations
 import re
-import numpy as np
 import torch
 import matplotlib.pyplot as plt
 

@@ -11,7 +11,7 @@ import matplotlib.pyplot as plt
 import torch
 
 from .core import check_finite
-from .zoo import evaluate
+from .evaluation import evaluate
 
 # %% auto #0
 __all__ = ['float_keys', 'check_same_layout', 'task_vector', 'task_vectors', 'tv_add', 'tv_sub', 'tv_scale', 'tv_neg', 'tv_sum',

@@ -13,7 +13,7 @@ from .core import cache_dir, config_hash, shared_results, save_safetensors, load
     safetensors_metadata
 from .task_vectors import float_keys, task_vector
 from .ties import ties_stacked_
-from .zoo import evaluate
+from .evaluation import evaluate
 from .adaptation import (StackedTaskVectors, stack_task_vectors, merge_task_vectors, multitask_entropy,
                                       AdaMergingResult, UnlabeledPool, entropy_objective, cross_entropy_objective,
                                       adapt_coefficients)

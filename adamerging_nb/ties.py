@@ -11,8 +11,8 @@ import matplotlib.pyplot as plt
 import torch
 
 from .task_vectors import _tv_list, apply_task_vector, flatten_tv, own_task_row, task_vectors, unflatten_tv
-from .arithmetic import best_value, plot_sweep, sweep
-from .zoo import evaluate
+from .arithmetic import sweep
+from .evaluation import evaluate
 
 # %% auto #0
 __all__ = ['MERGES', 'KS', 'TIES_LAMBDAS', 'topk_threshold', 'trim', 'elect_sign', 'ties_stacked_', 'ties_task_vectors',
