@@ -29,19 +29,22 @@ __all__ = ['METHODS', 'ALIASES', 'TABLE_ADAMERGING', 'TABLE_METHODS', 'MergeResu
 # %% ../nbs/12_methods.ipynb #a11b8a29
 @dataclasses.dataclass
 class MergeResult:
-    "What a merging method returns: one merged image-encoder `state` (or one per task, `states`) and what it learned."
+    "What a method returns: a merged encoder `state`, one per task (`states`) or an encoder `model`; what it learned."
     state: dict | None = None                       # the merged image encoder's state dict
     states: dict[str, dict] | None = None           # one encoder per task (the 'Individual' row); then `state` is None
     learned: dict = dataclasses.field(default_factory=dict)     # e.g. {'lam': 0.3}, coefficients, loss history
     seconds: float = 0.0                            # wall time of the method call (set by `Method.__call__`)
+    model: torch.nn.Module | None = None            # an encoder module (images -> features), e.g. WEMoE's
 
     def __post_init__(self):
-        if (self.state is None) == (self.states is None):
-            raise ValueError("a MergeResult holds a merged `state` or per-task `states`, exactly one of them")
+        if sum(x is not None for x in (self.state, self.states, self.model)) != 1:
+            raise ValueError("a MergeResult holds a merged `state`, per-task `states` or an encoder `model`, "
+                             "exactly one of them")
 
     def row(self, zoo, split: str = "test", **eval_kwargs) -> dict[str, float]:
-        "Accuracy (%) per task and 'avg' on `split`: the merged encoder on every task, or each task's own encoder."
+        "Accuracy (%) per task and 'avg' on `split`: the merged encoder (or `model`) on every task, or each task's own."
         if self.state is not None: return evaluate(self.state, zoo, split=split, **eval_kwargs)
+        if self.model is not None: return evaluate(self.model, zoo, split=split, **eval_kwargs)
         return own_task_row(zoo, lambda t: self.states[t], split, **eval_kwargs)
 
 # %% ../nbs/12_methods.ipynb #d41e86c1
@@ -92,6 +95,11 @@ def check_result(name: str, result, zoo) -> MergeResult:
     if not isinstance(result, MergeResult):
         raise TypeError(f"method {name!r} returned {type(result).__name__}; expected a MergeResult")
     if result.state is not None: _check_encoder(name, result.state, zoo, "the merged state")
+    elif result.model is not None:
+        if not isinstance(result.model, torch.nn.Module):
+            raise TypeError(f"method {name!r} returned a model of type {type(result.model).__name__}; "
+                            f"expected a torch.nn.Module")
+        check_finite(result.model.state_dict(), f"method {name!r}: the model")
     else:
         missing = [t for t in zoo.task_names if t not in result.states]
         if missing: raise KeyError(f"method {name!r}: no per-task state for tasks {missing}")
