@@ -14,7 +14,8 @@ import torch
 import matplotlib.pyplot as plt
 
 from .core import check_finite, shared_results
-from .zoo import load_zoo, evaluate
+from .zoo import load_zoo
+from .evaluation import evaluate
 from .task_vectors import apply_task_vector, own_task_row
 from .arithmetic import task_arithmetic, weight_average, task_arithmetic_sweep, best_value, LAMBDAS
 from .ties import disjoint_merge
