@@ -16,6 +16,7 @@ from .entropy import entropy_from_logits
 from .task_vectors import task_vectors
 from .adaptation import adapt_coefficients
 from .testing import random_zoo
+from .zoo import load_zoo
 from .real import EIGHT_TASKS, build_zoo, create_clip, paper_table
 
 # %% auto #0
@@ -120,14 +121,8 @@ def vit_b32_problem(n_tasks: int = 8, n_images: int = 32, n_classes: int = 10, s
     return model.visual, theta0, tvs, heads, images, 100.0
 
 def tiny_problem(n_tasks: int = 8, n_images: int = 64, seed: int = 0, use_zoo: bool = True):
-    "The same tuple for the tiny zoo (cached checkpoints if `adamerging_nb.zoo` is available, else a random tiny CLIP)."
-    zoo = None
-    if use_zoo:
-        try:
-            from adamerging_nb.zoo import load_zoo
-            zoo = load_zoo("tiny", seed=seed)
-        except ImportError: zoo = None
-    if zoo is None: zoo = random_zoo(n_tasks=n_tasks, n_images=n_images, seed=seed)
+    "The same tuple for the shipped tiny zoo (`use_zoo`), or for a random tiny CLIP."
+    zoo = load_zoo("tiny", seed=seed) if use_zoo else random_zoo(n_tasks=n_tasks, n_images=n_images, seed=seed)
     names = list(zoo.task_names)[:n_tasks]
     tvs = task_vectors({t: zoo.finetuned[t] for t in names}, zoo.pretrained)
     images = {t: zoo.tasks[t].unlabeled(n_images) for t in names}

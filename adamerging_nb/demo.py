@@ -18,11 +18,14 @@ from .methods import (TABLE_ADAMERGING, TABLE_METHODS, get_method, method_job, e
                                    summary_table, plot_methods)
 from .real import PAPER_VIT_B32
 from . import layerwise
+from . import matching, wemoe
+EXTENSIONS = (matching, wemoe)    # their methods register on import: Fisher merging, RegMean, MaTS, WEMoE
 import matplotlib.pyplot as plt
 
 # %% auto #0
-__all__ = ['PAPER_ORDERING', 'table_jobs', 'methods_table', 'default_workers', 'parallel_table', 'ordering_gaps', 'save_figure',
-           'save_results', 'run_demo', 'compare_shipped', 'ship_command', 'table_record', 'table_command']
+__all__ = ['EXTENSIONS', 'PAPER_ORDERING', 'table_jobs', 'methods_table', 'default_workers', 'parallel_table', 'ordering_gaps',
+           'save_figure', 'save_results', 'run_demo', 'compare_shipped', 'ship_command', 'table_record',
+           'table_command']
 
 # %% ../nbs/11_demo.ipynb #2610fff5
 def table_jobs(zoo, methods=TABLE_METHODS, adamerging: dict = TABLE_ADAMERGING) -> dict[str, tuple[Path, Callable]]:

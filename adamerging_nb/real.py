@@ -13,14 +13,15 @@ from .zoo import Zoo, evaluate
 from .task_vectors import float_keys
 from . import taskwise
 from .methods import TABLE_METHODS, get_method
+from .matching import MATCHING_METHODS
 
 # %% auto #0
-__all__ = ['PAPER_VIT_B32', 'EIGHT_TASKS', 'HF_DATASETS', 'HF_MODELS', 'TEMPLATES', 'CLASSNAME_OVERRIDES', 'PUBLISHED',
-           'PUBLISHED_METHODS', 'UPSTREAM', 'clean_classname', 'task_classnames', 'split_patterns', 'split_files',
-           'fetch_split', 'load_task_split', 'RealTaskData', 'zero_shot_heads', 'finetuned_path', 'needs_quick_gelu',
-           'create_clip', 'activations', 'CheckpointTowers', 'build_zoo', 'load_real_zoo', 'download_sizes',
-           'read_upstream_coefficients', 'ship_published_coefficients', 'published_coefficients', 'published_for',
-           'return_freed_memory_to_os', 'paper_table', 'compare_with_paper']
+__all__ = ['PAPER_VIT_B32', 'PAPER_MATCHING_VIT_B32', 'EIGHT_TASKS', 'HF_DATASETS', 'HF_MODELS', 'TEMPLATES',
+           'CLASSNAME_OVERRIDES', 'PUBLISHED', 'PUBLISHED_METHODS', 'UPSTREAM', 'clean_classname', 'task_classnames',
+           'split_patterns', 'split_files', 'fetch_split', 'load_task_split', 'RealTaskData', 'zero_shot_heads',
+           'finetuned_path', 'needs_quick_gelu', 'create_clip', 'activations', 'CheckpointTowers', 'build_zoo',
+           'load_real_zoo', 'download_sizes', 'read_upstream_coefficients', 'ship_published_coefficients',
+           'published_coefficients', 'published_for', 'return_freed_memory_to_os', 'paper_table', 'compare_with_paper']
 
 # %% ../nbs/09_vit_b32.ipynb #9ca6c9de
 PAPER_VIT_B32 = {   # avg accuracy %, 8 tasks, in the order of the paper's table (and of `paper_table`'s rows)
@@ -28,6 +29,7 @@ PAPER_VIT_B32 = {   # avg accuracy %, 8 tasks, in the order of the paper's table
     "Task-wise AdaMerging": 71.1, "Task-wise AdaMerging++": 73.7,
     "Layer-wise AdaMerging": 80.1, "Layer-wise AdaMerging++": 81.1,
 }
+PAPER_MATCHING_VIT_B32 = {"Fisher merging": 68.3, "RegMean": 71.8}   # the same Table 1's baselines (13_matching)
 
 # %% ../nbs/09_vit_b32.ipynb #00e7ac74
 EIGHT_TASKS = ["SUN397", "Cars", "RESISC45", "EuroSAT", "SVHN", "GTSRB", "MNIST", "DTD"]
@@ -351,7 +353,8 @@ def return_freed_memory_to_os() -> bool:
 def paper_table(zoo, *, steps: int = 500, batch_size: int = 16, n_unlabeled: int = 256, lr: float = 1e-3,
                 init: float = 0.3, lam: float = 0.3, k: float = 0.2, seed: int = 0, device=None, amp: bool = False,
                 eval_batch_size: int = 256, split: str = "test", verbose: bool = True,
-                published: bool = False, on_row=None, chunks: int | None = None) -> tuple[dict, dict]:
+                published: bool = False, on_row=None, chunks: int | None = None, matching: bool = False,
+                matching_split: str = "train") -> tuple[dict, dict]:
     "The paper's ViT-B/32 table on `zoo` (accuracy on `split`): `(rows, adapted)`, rows in its order, `AdaMergingResult`s."
     return_freed_memory_to_os()
     chunks = chunks or (len(zoo.task_names) if get_device(device).type == "cpu" else 1)   # CPU: one task at a time
@@ -379,9 +382,14 @@ def paper_table(zoo, *, steps: int = 500, batch_size: int = 16, n_unlabeled: int
             c = published_for(zoo, published_name)
             plus = published_name.endswith("pp")
             row(f"{name} (published)", lambda: acc(taskwise.merged_state(zoo, c, plus=plus)))
+    if matching:                             # Fisher merging, RegMean, MaTS: statistics from labelled `matching_split`
+        for name in MATCHING_METHODS:
+            method = get_method(name)
+            settings = method.settings(dict(lam=lam, split=matching_split))
+            row(name, lambda: method(zoo, **settings).row(zoo, split, batch_size=eval_batch_size, device=device))
     return rows, adapted
 
-def compare_with_paper(rows: dict, paper: dict = PAPER_VIT_B32, show: bool = True) -> str:
+def compare_with_paper(rows: dict, paper: dict = PAPER_VIT_B32 | PAPER_MATCHING_VIT_B32, show: bool = True) -> str:
     "Markdown table of our average accuracy per method next to the paper's (ViT-B/32) and the difference."
     lines = ["| method | ours avg | paper avg | ours - paper |", "|---|---:|---:|---:|"]
     for m, r in rows.items():

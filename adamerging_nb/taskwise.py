@@ -18,12 +18,11 @@ from .adaptation import (StackedTaskVectors, stack_task_vectors, merge_task_vect
                                       AdaMergingResult, UnlabeledPool, entropy_objective, cross_entropy_objective,
                                       adapt_coefficients)
 from .coefficients import save_coefficients, load_coefficients, coefficients_from_published
-from .testing import random_zoo
 
 # the public face: the core's and the coefficient files' main names, importable from here too
 _all_ = ["StackedTaskVectors", "stack_task_vectors", "merge_task_vectors", "AdaMergingResult", "UnlabeledPool",
          "entropy_objective", "cross_entropy_objective", "adapt_coefficients", "save_coefficients",
-         "load_coefficients", "coefficients_from_published", "random_zoo"]
+         "load_coefficients", "coefficients_from_published"]
 
 # %% auto #0
 __all__ = ['ADAMERGING_DEFAULTS', 'zoo_task_vectors', 'adaptation_images', 'adamerging', 'adapt', 'merged_state',
@@ -31,7 +30,7 @@ __all__ = ['ADAMERGING_DEFAULTS', 'zoo_task_vectors', 'adaptation_images', 'adam
            'adamerging_row_job', 'adamerging_result', 'adamerging_rows', 'adamerging_coefficients', 'taskwise_rows',
            'mean_entropy', 'compare_methods', 'check_adamerging_run', 'StackedTaskVectors', 'stack_task_vectors',
            'merge_task_vectors', 'AdaMergingResult', 'UnlabeledPool', 'entropy_objective', 'cross_entropy_objective',
-           'adapt_coefficients', 'save_coefficients', 'load_coefficients', 'coefficients_from_published', 'random_zoo']
+           'adapt_coefficients', 'save_coefficients', 'load_coefficients', 'coefficients_from_published']
 
 # %% ../nbs/api/taskwise.ipynb #886c3745
 def zoo_task_vectors(zoo, tasks: list[str] | None = None, plus: bool = False, k: float = 0.2) -> StackedTaskVectors:
