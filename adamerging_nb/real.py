@@ -7,7 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 import torch
 import open_clip
-from .checkpoints import load_visual_state_dict, download_hf_checkpoint, CheckpointError
+from .checkpoints import load_visual_state_dict, download_hf_checkpoint
 from .core import Timer, get_device
 from .zoo import Zoo, evaluate
 from .task_vectors import float_keys
