@@ -18,7 +18,7 @@ from tqdm.auto import tqdm
 # %% auto #0
 __all__ = ['ZOOS', 'get_device', 'seed_everything', 'cache_dir', 'normalize_zoo', 'zoo_name', 'progress', 'atomic_path',
            'save_safetensors', 'load_safetensors', 'safetensors_metadata', 'save_json', 'load_json', 'config_hash',
-           'file_sha256', 'file_lock', 'shared_results', 'check_finite', 'Timer']
+           'file_sha256', 'file_lock', 'shared_results', 'progress_printer', 'check_finite', 'Timer']
 
 # %% ../nbs/00_core.ipynb #fe579b54
 def get_device(device: str | torch.device | None = None) -> torch.device:
@@ -167,6 +167,15 @@ def shared_results(jobs: dict, load=load_json, save=save_json, on_result=None) -
         path, compute = jobs[key]
         with file_lock(f"{path}.lock"): done(key, run(key, path, compute))
     return {key: results[key] for key in jobs}
+
+def progress_printer(n_jobs: int, describe, verbose: bool = True):
+    "An `on_result` for `shared_results`: prints `[done/n_jobs] describe(key, result) (seconds so far)` per job."
+    start, done = time.perf_counter(), []
+    def report(key, result):
+        done.append(key)
+        if verbose: print(f"[{len(done)}/{n_jobs}] {describe(key, result)} ({time.perf_counter() - start:.0f}s)",
+                          flush=True)
+    return report
 
 # %% ../nbs/00_core.ipynb #7490ef04
 def check_finite(tensors: dict, what: str = "tensors") -> dict:

@@ -12,7 +12,7 @@ import torch.nn.functional as F
 import matplotlib.pyplot as plt
 from torchvision.transforms import v2
 
-from .core import config_hash, save_json, shared_results
+from .core import config_hash, save_json, shared_results, progress_printer
 from .zoo import Zoo
 from .methods import get_method, evaluate_methods, method_job, seed_mean
 from .unseen import provenance, read_record, seed_zoos, subset_zoo
@@ -189,11 +189,8 @@ def corruption_rows(zoos_or_seeds, corruptions=tuple(CORRUPTIONS), severity: int
     corrupted = {(c, s): corrupted_zoo(z, c, severity) for c in corruptions for s, z in zoos.items()}
     jobs = {(c, n, s): method_job(corrupted[(c, s)], m, settings)[1:]
             for n, m in zip(names, methods) for c in corruptions for s in zoos}
-    start, done = time.perf_counter(), []
-    def report(key, row):
-        done.append(key)
-        if verbose: print(f"[{len(done)}/{len(jobs)}] {key[0]} {severity}, {key[1]}, seed {key[2]}: {row['avg']:.1f}% "
-                          f"({time.perf_counter() - start:.0f}s)", flush=True)
+    report = progress_printer(len(jobs), lambda key, row: f"{key[0]} {severity}, {key[1]}, seed {key[2]}: "
+                                                         f"{row['avg']:.1f}%", verbose)
     rows = shared_results(jobs, on_result=report)
     return {c: {s: {n: clean_names(rows[(c, n, s)], corrupted[(c, s)]) for n in names} for s in zoos}
             for c in corruptions}

@@ -13,7 +13,7 @@ import numpy as np
 import torch
 import matplotlib.pyplot as plt
 
-from .core import check_finite, shared_results
+from .core import check_finite, shared_results, progress_printer
 from .zoo import load_zoo
 from .evaluation import evaluate
 from .task_vectors import apply_task_vector, own_task_row
@@ -242,11 +242,7 @@ def evaluate_methods(zoos_or_seeds, methods=TABLE_METHODS, settings: dict | None
     if len(set(names)) < len(names): raise ValueError(f"a method is listed twice: {names}")
     jobs = {(name, s): (path, compute) for i, name in enumerate(names) for s in zoos    # methods first: processes
             for _, path, compute in [by_seed[s][i]]}                                    # split the slow ones
-    start, done = time.perf_counter(), []
-    def report(key, row):
-        done.append(key)
-        if verbose: print(f"[{len(done)}/{len(jobs)}] {key[0]}, seed {key[1]}: {row['avg']:.1f}% avg "
-                          f"({time.perf_counter() - start:.0f}s)", flush=True)
+    report = progress_printer(len(jobs), lambda key, row: f"{key[0]}, seed {key[1]}: {row['avg']:.1f}% avg", verbose)
     rows = shared_results(jobs, on_result=report)
     return {s: {name: rows[(name, s)] for name in names} for s in zoos}
 

@@ -14,7 +14,7 @@ import torchvision
 import matplotlib.pyplot as plt
 
 import adamerging_nb
-from .core import save_json, load_json, shared_results
+from .core import save_json, load_json, shared_results, progress_printer
 from .zoo import Zoo, load_zoo, evaluate
 from .task_vectors import cosine_matrix
 from .taskwise import results_path, zoo_task_vectors
@@ -98,12 +98,8 @@ def unseen_rows(zoos_or_seeds, pairs: dict = HELD_OUT_PAIRS, methods=UNSEEN_METH
     if len(set(names)) < len(names): raise ValueError(f"a method is listed twice: {names}")
     jobs = {(pair, name, s): unseen_job(zoo, m, held, settings)[1:]
             for pair, held in pairs.items() for name, m in zip(names, methods) for s, zoo in zoos.items()}
-    start, done = time.perf_counter(), []
-    def report(key, row):
-        done.append(key)
-        if verbose: print(f"[{len(done)}/{len(jobs)}] {key[0]}, {key[1]}, seed {key[2]}: held-out "
-                          f"{row['held-out']:.1f}%, seen {row['seen']:.1f}% ({time.perf_counter() - start:.0f}s)",
-                          flush=True)
+    report = progress_printer(len(jobs), lambda key, row: f"{key[0]}, {key[1]}, seed {key[2]}: held-out "
+                                                         f"{row['held-out']:.1f}%, seen {row['seen']:.1f}%", verbose)
     rows = shared_results(jobs, on_result=report)
     return {pair: {s: {n: rows[(pair, n, s)] for n in names} for s in zoos} for pair in pairs}
 
