@@ -27,7 +27,8 @@ def main(argv: list[str]) -> int:
         README.write_text(text)
         return 0
     if README.read_text() == text: return 0
-    diff = difflib.unified_diff(README.read_text().splitlines(), text.splitlines(), "README.md", "rendered", lineterm="")
+    diff = difflib.unified_diff(README.read_text().splitlines(), text.splitlines(), "README.md", "rendered",
+                                lineterm="")
     print("README.md is out of sync with nbs/index.ipynb; run `python .ci/make_readme.py` and commit:")
     print("\n".join(list(diff)[:40]))
     return 1

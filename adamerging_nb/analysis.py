@@ -22,12 +22,12 @@ __all__ = ['entropy_along_line', 'plot_entropy_along_line', 'coefficient_sensiti
            'supervised_merging']
 
 # %% ../nbs/explanations/why_entropy_misleads.ipynb #21bc7dd3
-def entropy_along_line(zoo, lams=(0, 0.1, 0.2, 0.3, 0.5, 0.7, 1.0), n_unlabeled: int = 256, plus: bool = False,
+def entropy_along_line(zoo, lams=(0, 0.1, 0.2, 0.3, 0.5, 0.7, 1.0), n_unlabeled: int = 256, ties_first: bool = False,
                        seed: int = 0) -> dict[str, np.ndarray]:
     "Average test accuracy and AdaMerging's objective (mean entropy, `n_unlabeled` test images/task) on θ0 + λ Σ τ_t."
     names = list(zoo.task_names); T = len(names)
     images = adaptation_images(zoo, names, n_unlabeled, seed)
-    stacked = stack_task_vectors(zoo_task_vectors(zoo, names, plus=plus))     # once, not once per λ
+    stacked = stack_task_vectors(zoo_task_vectors(zoo, names, ties_first=ties_first))     # once, not once per λ
     accuracy, entropy = [], []
     for lam in progress(lams, desc="along the task-arithmetic line", leave=False):
         state = merge_task_vectors(zoo.pretrained, stacked, torch.full((T,), float(lam)))
@@ -50,11 +50,11 @@ def plot_entropy_along_line(lines: dict[str, dict], title: str = "along θ0 + λ
 
 # %% ../nbs/explanations/why_entropy_misleads.ipynb #e515b73c
 def coefficient_sensitivity(zoo, base: float = 0.3, delta: float = 0.2, split: str = "test",
-                            plus: bool = False) -> dict[str, dict[str, float]]:
+                            ties_first: bool = False) -> dict[str, dict[str, float]]:
     "Each task's coefficient alone `base` -> `base + delta`: change of summed mean entropy, avg and own-task accuracy."
     names = list(zoo.task_names); T = len(names)
     def per_task(coefficients):
-        return task_means(prediction_stats(zoo, merged_state(zoo, coefficients, plus=plus), split))
+        return task_means(prediction_stats(zoo, merged_state(zoo, coefficients, ties_first=ties_first), split))
     h0, a0 = per_task(torch.full((T,), base))
     out = {}
     for j, t in enumerate(progress(names, desc="one coefficient at a time", leave=False)):
@@ -82,14 +82,14 @@ def plot_coefficient_sensitivity(sensitivity: dict[str, dict[str, float]], title
     return fig
 
 # %% ../nbs/explanations/why_entropy_misleads.ipynb #7f0db3a6
-def entropy_gradient_split(zoo, coefficients=None, n: int = 256, split: str = "test", plus: bool = False,
+def entropy_gradient_split(zoo, coefficients=None, n: int = 256, split: str = "test", ties_first: bool = False,
                            tasks: list[str] | None = None) -> dict[str, np.ndarray]:
     "`(T, T)` matrices `G[s, t]` = d(loss on task s's images)/d(λ_t) at task-wise `coefficients` (default 0.3)."
     # the losses: `ce` (cross-entropy, needs labels: used only to judge), `entropy` (AdaMerging's mean entropy), and the
     # entropy's parts from the images the merged model gets `right` and `wrong` (`right + wrong = entropy`);
     # plus `accuracy` per task
     names = list(zoo.task_names if tasks is None else tasks); T = len(names)
-    stacked = stack_task_vectors(zoo_task_vectors(zoo, names, plus=plus))
+    stacked = stack_task_vectors(zoo_task_vectors(zoo, names, ties_first=ties_first))
     lam0 = torch.full((T,), 0.3) if coefficients is None else torch.as_tensor(coefficients, dtype=torch.float32)
     if lam0.shape != (T,): raise ValueError(f"coefficients of shape {tuple(lam0.shape)}; expected task-wise ({T},)")
     visual = zoo.model.visual.eval()
@@ -139,18 +139,18 @@ def plot_gradient_split(split: dict[str, np.ndarray], title: str = "d loss_s / d
 
 # %% ../nbs/explanations/why_entropy_misleads.ipynb #4644d2c1
 def supervised_merging(zoo, *, layerwise: bool, tasks: list[str] | None = None, split: str = "val", steps: int = 100,
-                       batch_size: int = 32, plus: bool = False, init: float = 0.3, lr: float = 1e-2, device=None,
+                       batch_size: int = 32, ties_first: bool = False, init: float = 0.3, lr: float = 1e-2, device=None,
                        seed: int = 0, callback=None) -> AdaMergingResult:
     "Upper bound for AdaMerging: the same coefficients learned by cross-entropy on the *labelled* `split` (not test)."
     if split == "test":
         raise ValueError("supervised_merging learns on labelled data: use a validation split, not 'test'")
     tasks = list(zoo.task_names if tasks is None else tasks)
-    tvs = zoo_task_vectors(zoo, tasks, plus=plus)
+    tvs = zoo_task_vectors(zoo, tasks, ties_first=ties_first)
     images, labels = {}, {}
     for t in tasks:
         xs, ys = zip(*zoo.tasks[t].batches(split))
         images[t], labels[t] = torch.cat(xs), torch.cat(ys)
-    name = f"supervised {'layer' if layerwise else 'task'}-wise merging{'++' if plus else ''}"
+    name = f"supervised {'layer' if layerwise else 'task'}-wise merging{'++' if ties_first else ''}"
     return adapt_coefficients(zoo.model.visual, zoo.pretrained, tvs, {t: zoo.heads[t] for t in tasks}, images,
                               zoo.logit_scale, layerwise=layerwise, steps=steps, batch_size=batch_size, init=init,
                               lr=lr, device=device, seed=seed, callback=callback, desc=name, labels=labels,
