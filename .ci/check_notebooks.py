@@ -28,5 +28,5 @@ rep = Collect()
 for nb in sorted(root.rglob("*.ipynb")):
     if ".ipynb_checkpoints" in nb.parts: continue
     api.check(notebook_source(nb), str(nb.relative_to(root.parent)), rep)
-print("\n".join(rep.problems) or f"all notebooks parse and define every name they use")
+print("\n".join(rep.problems) or "all notebooks parse and define every name they use")
 sys.exit(1 if rep.problems else 0)

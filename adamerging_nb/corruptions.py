@@ -17,8 +17,7 @@ from .core import config_hash, save_json, shared_results, progress_printer
 from .zoo import Zoo
 from .methods import get_method, evaluate_methods, method_job, seed_mean
 from .unseen import (provenance, read_record, seed_zoos, subset_zoo, check_extends, methods_to_add,
-                                  extend_record)
-import adamerging_nb.wemoe              # registers "WEMoE", one of the methods compared here
+                                  extend_record)         # importing `unseen` also registers "WEMoE" (14_wemoe)
 
 # %% auto #0
 __all__ = ['CORRUPTIONS', 'SEVERITIES', 'MIN_SIDE', 'BUILDERS', 'CORRUPTION_METHODS', 'CORRUPTION_TASKS', 'SEVERITY_METHODS',

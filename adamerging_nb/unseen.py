@@ -23,9 +23,9 @@ import adamerging_nb.wemoe              # registers "WEMoE", one of the methods 
 
 # %% auto #0
 __all__ = ['HELD_OUT_PAIRS', 'UNSEEN_METHODS', 'split_tasks', 'subset_zoo', 'nearest_seen', 'seen_unseen_row', 'unseen_job',
-           'seed_zoos', 'unseen_rows', 'fresh_cache', 'provenance', 'read_record', 'methods_to_add', 'check_extends',
-           'extend_record', 'unseen_record', 'unseen_table', 'plot_unseen', 'holds_on_every_seed', 'report_orderings',
-           'max_difference']
+           'seed_zoos', 'unseen_rows', 'fresh_cache', 'provenance', 'read_record', 'compute_seconds', 'methods_to_add',
+           'check_extends', 'extend_record', 'unseen_record', 'unseen_table', 'plot_unseen', 'holds_on_every_seed',
+           'report_orderings', 'max_difference']
 
 # %% ../nbs/15_unseen_tasks.ipynb #37727a57
 def split_tasks(zoo, held_out) -> tuple[list[str], list[str]]:
@@ -139,6 +139,10 @@ def _int_keys(obj):
 def read_record(path) -> dict:
     "A record written by `unseen_record` (or `corruptions.corruption_record`), seeds as ints again."
     return _int_keys(load_json(path))
+
+def compute_seconds(entry: dict) -> float:
+    "The seconds a record (or one of its `added` entries) took to compute, also where its rows were cached first."
+    return entry.get("computed_in_cache_first", entry)["seconds"]
 
 def methods_to_add(record: dict | None, methods, settings: dict | None = None) -> list:
     "The methods of `methods` that `record` lacks (all, without a record); refuses one it has with other settings."
