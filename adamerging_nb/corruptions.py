@@ -15,8 +15,8 @@ from torchvision.transforms import v2
 
 from .core import config_hash, save_json, shared_results, progress_printer
 from .zoo import Zoo
-from .methods import get_method, evaluate_methods, method_job, seed_mean
-from .unseen import (provenance, read_record, seed_zoos, subset_zoo, check_extends, methods_to_add,
+from .methods import get_method, evaluate_methods, method_job, seed_mean, seed_zoos
+from .unseen import (provenance, read_record, subset_zoo, check_extends, methods_to_add,
                                   extend_record)         # importing `unseen` also registers "WEMoE" (14_wemoe)
 
 # %% auto #0

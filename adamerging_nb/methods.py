@@ -25,7 +25,7 @@ from .taskwise import adamerging_result, results_path, zoo_task_vectors
 __all__ = ['METHODS', 'ALIASES', 'TABLE_ADAMERGING', 'TABLE_METHODS', 'MergeResult', 'Method', 'check_result', 'unregister',
            'register', 'get_method', 'merge_pretrained', 'merge_individual', 'merge_weight_average',
            'merge_task_arithmetic', 'merge_task_arithmetic_val', 'merge_ties', 'adamerging_method', 'method_job',
-           'evaluate_methods', 'seed_mean', 'summary_table', 'plot_methods']
+           'seed_zoos', 'evaluate_methods', 'seed_mean', 'summary_table', 'plot_methods']
 
 # %% ../nbs/12_methods.ipynb #a11b8a29
 @dataclasses.dataclass
@@ -227,7 +227,7 @@ def method_job(zoo, spec, settings: dict | None = None, split: str = "test") -> 
     path = results_path(zoo, "row-" + _slug(method.name), config)
     return method.name, path, lambda: method(zoo, **hyper).row(zoo, split)
 
-def _zoos(zoos_or_seeds) -> dict:
+def seed_zoos(zoos_or_seeds) -> dict:
     "`{seed: zoo}` as given, or the default zoo (`$ADAMERGING_ZOO`) loaded for each seed of a list (or one seed)."
     if isinstance(zoos_or_seeds, Mapping): return dict(zoos_or_seeds)
     seeds = [zoos_or_seeds] if isinstance(zoos_or_seeds, int) else list(zoos_or_seeds)
@@ -236,7 +236,7 @@ def _zoos(zoos_or_seeds) -> dict:
 def evaluate_methods(zoos_or_seeds, methods=TABLE_METHODS, settings: dict | None = None,
                      verbose: bool = True) -> dict[int, dict[str, dict]]:
     "`{seed: {method: row}}` of `methods` (names, aliases, import specs) on `{seed: zoo}` or seeds; cached, shared."
-    zoos = _zoos(zoos_or_seeds)
+    zoos = seed_zoos(zoos_or_seeds)
     by_seed = {s: [method_job(zoo, m, settings) for m in methods] for s, zoo in zoos.items()}
     names = [name for name, _, _ in next(iter(by_seed.values()))]
     if len(set(names)) < len(names): raise ValueError(f"a method is listed twice: {names}")

@@ -5,7 +5,6 @@
 # %% ../nbs/15_unseen_tasks.ipynb #60dd355b
 from __future__ import annotations
 import contextlib, dataclasses, json, os, platform, re, subprocess, tempfile, time
-from collections.abc import Mapping
 from pathlib import Path
 
 import numpy as np
@@ -15,15 +14,15 @@ import matplotlib.pyplot as plt
 
 import adamerging_nb
 from .core import save_json, load_json, shared_results, progress_printer
-from .zoo import Zoo, load_zoo, evaluate
+from .zoo import Zoo, evaluate
 from .task_vectors import cosine_matrix
 from .taskwise import results_path, zoo_task_vectors
-from .methods import get_method, evaluate_methods, seed_mean
+from .methods import get_method, evaluate_methods, seed_mean, seed_zoos
 import adamerging_nb.wemoe              # registers "WEMoE", one of the methods compared here
 
 # %% auto #0
 __all__ = ['HELD_OUT_PAIRS', 'UNSEEN_METHODS', 'split_tasks', 'subset_zoo', 'nearest_seen', 'seen_unseen_row', 'unseen_job',
-           'seed_zoos', 'unseen_rows', 'fresh_cache', 'provenance', 'read_record', 'compute_seconds', 'methods_to_add',
+           'unseen_rows', 'fresh_cache', 'provenance', 'read_record', 'compute_seconds', 'methods_to_add',
            'check_extends', 'extend_record', 'unseen_record', 'unseen_table', 'plot_unseen', 'holds_on_every_seed',
            'report_orderings', 'max_difference']
 
@@ -86,11 +85,6 @@ def unseen_job(zoo, spec, held_out, settings: dict | None = None, split: str = "
         encoder = result.state if result.state is not None else result.model        # a state dict, or a module
         return seen_unseen_row(evaluate(encoder, zoo, split=split), seen, held_out)
     return method.name, results_path(sub, "unseen-" + _key(method.name), config), compute
-
-def seed_zoos(zoos_or_seeds) -> dict:
-    "`{seed: zoo}` as given, or the default zoo loaded for each seed of a list."
-    if isinstance(zoos_or_seeds, Mapping): return dict(zoos_or_seeds)
-    return {s: load_zoo(None, seed=s) for s in zoos_or_seeds}
 
 def unseen_rows(zoos_or_seeds, pairs: dict = HELD_OUT_PAIRS, methods=UNSEEN_METHODS, settings: dict | None = None,
                 verbose: bool = True) -> dict[str, dict[int, dict[str, dict]]]:
