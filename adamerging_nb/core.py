@@ -16,9 +16,9 @@ from safetensors.torch import load_file, save_file
 from tqdm.auto import tqdm
 
 # %% auto #0
-__all__ = ['ZOOS', 'get_device', 'seed_everything', 'cache_dir', 'normalize_zoo', 'zoo_name', 'progress', 'atomic_path',
-           'save_safetensors', 'load_safetensors', 'safetensors_metadata', 'save_json', 'load_json', 'config_hash',
-           'file_sha256', 'file_lock', 'shared_results', 'progress_printer', 'check_finite', 'Timer']
+__all__ = ['ZOOS', 'get_device', 'seed_everything', 'cache_dir', 'normalize_zoo', 'zoo_name', 'use_zoo', 'progress',
+           'atomic_path', 'save_safetensors', 'load_safetensors', 'safetensors_metadata', 'save_json', 'load_json',
+           'config_hash', 'file_sha256', 'file_lock', 'shared_results', 'progress_printer', 'check_finite', 'Timer']
 
 # %% ../nbs/00_core.ipynb #fe579b54
 def get_device(device: str | torch.device | None = None) -> torch.device:
@@ -54,6 +54,12 @@ def normalize_zoo(name: str) -> str:
 def zoo_name() -> str:
     "The zoo to use: `$ADAMERGING_ZOO`, default `'tiny'` -- the one switch between the tiny and the real setting."
     return normalize_zoo(os.environ.get("ADAMERGING_ZOO") or "tiny")
+
+def use_zoo(name: str) -> str:
+    "Set `$ADAMERGING_ZOO` to `name` in this process (a notebook whose records are on one zoo); return the previous."
+    previous, os.environ["ADAMERGING_ZOO"] = zoo_name(), normalize_zoo(name)
+    if previous != zoo_name(): print(f"ADAMERGING_ZOO was {previous!r}: this notebook runs on the {zoo_name()} zoo")
+    return previous
 
 # %% ../nbs/00_core.ipynb #059ca268
 def progress(iterable=None, **kwargs):

@@ -5,7 +5,6 @@
 # %% ../nbs/16_corruptions.ipynb #628b56a1
 from __future__ import annotations
 import dataclasses, math, time
-from pathlib import Path
 
 import numpy as np
 import torch
@@ -13,11 +12,10 @@ import torch.nn.functional as F
 import matplotlib.pyplot as plt
 from torchvision.transforms import v2
 
-from .core import config_hash, save_json, shared_results, progress_printer
+from .core import config_hash, shared_results, progress_printer
 from .zoo import Zoo
 from .methods import get_method, evaluate_methods, method_job, seed_mean, seed_zoos
-from .unseen import (provenance, read_record, subset_zoo, check_extends, methods_to_add,
-                                  extend_record)         # importing `unseen` also registers "WEMoE" (14_wemoe)
+from .unseen import subset_zoo, write_record    # importing `unseen` also registers "WEMoE"
 
 # %% auto #0
 __all__ = ['CORRUPTIONS', 'SEVERITIES', 'MIN_SIDE', 'BUILDERS', 'CORRUPTION_METHODS', 'CORRUPTION_TASKS', 'SEVERITY_METHODS',
@@ -207,20 +205,11 @@ def corruption_record(path, seeds=(0, 1, 2), tasks=CORRUPTION_TASKS, corruptions
     zoos = {s: subset_zoo(z, tasks) for s, z in seed_zoos(seeds).items()}
     head = {"zoo": next(iter(zoos.values())).name, "seeds": list(seeds), "tasks": list(tasks), "severity": severity,
             "corruptions": {c: list(CORRUPTIONS[c]) for c in corruptions}}
-    old = read_record(path) if extend and Path(path).exists() else None
-    check_extends(old, head)
-    todo = methods_to_add(old, methods, settings)
-    if not todo: return old
-    clean = evaluate_methods(zoos, todo, settings, verbose=False)
-    rows = corruption_rows(zoos, corruptions, severity, todo, settings)
     call = (f"adamerging_nb.corruptions.corruption_record({str(path)!r}, seeds={list(seeds)}, tasks={list(tasks)}, "
-            f"corruptions={list(corruptions)}, severity={severity}, methods={list(methods)}, settings={settings}"
-            + (", extend=True)" if extend else ")"))
-    record = {"call": call, **head, "settings": {get_method(m).name: get_method(m).settings(settings) for m in todo},
-              "clean": clean, "rows": rows, "seconds": time.perf_counter() - start, "provenance": provenance()}
-    if old is not None: record = extend_record(old, record, ("clean", "rows"))
-    save_json(record, path)
-    return read_record(path)
+            f"corruptions={list(corruptions)}, severity={severity}, methods={list(methods)}, settings={settings}")
+    def compute(todo): return {"clean": evaluate_methods(zoos, todo, settings, verbose=False),
+                               "rows": corruption_rows(zoos, corruptions, severity, todo, settings)}
+    return write_record(path, call, head, methods, settings, extend, compute, start)
 
 # %% ../nbs/16_corruptions.ipynb #249bac2d
 def corruption_table(record: dict, digits: int = 1, show: bool = True) -> str:

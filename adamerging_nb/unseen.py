@@ -23,8 +23,8 @@ import adamerging_nb.wemoe              # registers "WEMoE", one of the methods 
 # %% auto #0
 __all__ = ['HELD_OUT_PAIRS', 'UNSEEN_METHODS', 'split_tasks', 'subset_zoo', 'nearest_seen', 'seen_unseen_row', 'unseen_job',
            'unseen_rows', 'fresh_cache', 'provenance', 'read_record', 'compute_seconds', 'methods_to_add',
-           'check_extends', 'extend_record', 'unseen_record', 'unseen_table', 'plot_unseen', 'holds_on_every_seed',
-           'report_orderings', 'max_difference']
+           'check_extends', 'extend_record', 'write_record', 'unseen_record', 'unseen_table', 'plot_unseen',
+           'holds_on_every_seed', 'report_orderings', 'max_difference']
 
 # %% ../nbs/15_unseen_tasks.ipynb #37727a57
 def split_tasks(zoo, held_out) -> tuple[list[str], list[str]]:
@@ -159,9 +159,9 @@ def _with_added(old, new):
 
 def check_extends(record: dict | None, head: dict):
     "Refuse to extend `record` with rows made on other zoos, seeds, tasks... (`head`'s fields must agree)."
+    if record is None: return
     for k, v in head.items():
-        if record is not None and record[k] != v:
-            raise ValueError(f"cannot extend the record: its {k} is {record[k]}, not {v}")
+        if record[k] != v: raise ValueError(f"cannot extend the record: its {k} is {record[k]}, not {v}")
 
 def extend_record(record: dict, new: dict, rows) -> dict:
     "`record` with the `rows` fields of `new` (a record of the methods it lacks) added, and an `added` entry."
@@ -170,28 +170,34 @@ def extend_record(record: dict, new: dict, rows) -> dict:
     return record | {k: _with_added(record[k], new[k]) for k in rows} | {
         "settings": record["settings"] | new["settings"], "added": record.get("added", []) + [added]}
 
+def write_record(path, call: str, head: dict, methods, settings: dict | None, extend: bool, compute,
+                 start: float) -> dict:
+    "Write the record of `methods` to `path` (`extend`: grow it); `compute(todo)` gives the fields of methods `todo`."
+    old = read_record(path) if extend and Path(path).exists() else None
+    check_extends(old, head)
+    todo = methods_to_add(old, methods, settings)
+    if not todo: return old
+    computed = compute(todo)
+    record = {"call": call + (", extend=True)" if extend else ")"), **head,
+              "settings": {get_method(m).name: get_method(m).settings(settings) for m in todo}, **computed,
+              "seconds": time.perf_counter() - start, "provenance": provenance()}
+    if old is not None: record = extend_record(old, record, tuple(computed))
+    save_json(record, path)
+    return read_record(path)
+
 def unseen_record(path, seeds=(0, 1, 2), pairs: dict = HELD_OUT_PAIRS, methods=UNSEEN_METHODS,
                   settings: dict | None = None, extend: bool = False) -> dict:
     "Run `unseen_rows` (cached) and write the record to `path`; `extend`: add only the methods it lacks."
     start, zoos = time.perf_counter(), seed_zoos(seeds)
     head = {"zoo": next(iter(zoos.values())).name, "seeds": list(seeds),
             "pairs": {p: list(h) for p, h in pairs.items()}}
-    old = read_record(path) if extend and Path(path).exists() else None
-    check_extends(old, head)
-    todo = methods_to_add(old, methods, settings)
-    if not todo: return old
-    rows = unseen_rows(zoos, pairs, todo, settings)
-    merged_on_all = evaluate_methods(zoos, todo, settings, verbose=False)
     call = (f"adamerging_nb.unseen.unseen_record({str(path)!r}, seeds={list(seeds)}, pairs={dict(pairs)}, "
-            f"methods={list(methods)}, settings={settings}" + (", extend=True)" if extend else ")"))
-    record = {"call": call, **head,
-              "settings": {get_method(m).name: get_method(m).settings(settings) for m in todo},
-              "nearest_seen": {p: {s: nearest_seen(z, h) for s, z in zoos.items()} for p, h in pairs.items()},
-              "rows": rows, "merged_on_all": merged_on_all, "seconds": time.perf_counter() - start,
-              "provenance": provenance()}
-    if old is not None: record = extend_record(old, record, ("rows", "merged_on_all"))
-    save_json(record, path)
-    return read_record(path)
+            f"methods={list(methods)}, settings={settings}")
+    def compute(todo): return {
+        "nearest_seen": {p: {s: nearest_seen(z, h) for s, z in zoos.items()} for p, h in pairs.items()},
+        "rows": unseen_rows(zoos, pairs, todo, settings),
+        "merged_on_all": evaluate_methods(zoos, todo, settings, verbose=False)}
+    return write_record(path, call, head, methods, settings, extend, compute, start)
 
 
 # %% ../nbs/15_unseen_tasks.ipynb #b00116c4
